@@ -1,0 +1,48 @@
+# armstrace: two commands for a new user.
+#   make demo   set up .venv and run the pipeline on the bundled sample corpus
+#   make test   set up .venv with test tools and run ruff, mypy and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+INSTALL_DEPS := pyproject.toml constraints.txt
+
+.PHONY: demo test lint typecheck unit bench clean help
+
+help:
+	@echo "make demo   - install into $(VENV) and run 'armstrace demo' on the sample corpus"
+	@echo "make test   - install with test extras and run ruff, mypy and pytest"
+	@echo "make bench  - run the extraction benchmark (writes docs/performance.md figures)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip==25.3"
+
+$(VENV)/.installed-run: $(BIN)/python $(INSTALL_DEPS)
+	$(PIP) install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python $(INSTALL_DEPS)
+	$(PIP) install --quiet -c constraints.txt -e ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+demo: $(VENV)/.installed-run
+	$(BIN)/armstrace demo
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m armstrace.bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

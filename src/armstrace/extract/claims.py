@@ -1,0 +1,170 @@
+"""Assemble a document's transfer claims from its transfer mentions.
+
+One claim per (supplier, recipient, category) per document (claims.md): mentions are split by
+item category, grouped, and the group's first mention gives the evidence and status unless the
+document's lead denies the transfer. Generic items ("arms") fold into a more specific claim of the
+same pair. This stage neither parses nor stores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from armstrace.extract.status import StatusDecision, cues
+from armstrace.extract.transfers import TransferMention
+from armstrace.records import Claim, Document, ItemMention, Speaker
+
+EVIDENCE_MAX = 160
+GENERIC_CATEGORY = "military_equipment_unspecified"
+LEAD_SENTENCES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredMention:
+    """A transfer mention with what later stages decided about it."""
+
+    mention: TransferMention
+    status: StatusDecision
+    speaker: Speaker | None
+    claim_date: date | None
+    in_lead: bool
+
+
+def evidence_span(text: str, mention: TransferMention) -> tuple[int, int]:
+    """An exact substring of at most EVIDENCE_MAX characters that states the claim."""
+    s_start, s_end = mention.sentence_start, mention.sentence_end
+    sentence = text[s_start:s_end]
+    stripped = sentence.strip()
+    if len(stripped) <= EVIDENCE_MAX:
+        lead = len(sentence) - len(sentence.lstrip())
+        return s_start + lead, s_start + lead + len(stripped)
+    start, end = mention.span_start, mention.span_end
+    if end - start > EVIDENCE_MAX:
+        end = start + EVIDENCE_MAX
+    # Widen to whole words on both sides while there is room.
+    while start > s_start and end - start < EVIDENCE_MAX and not text[start - 1].isspace():
+        start -= 1
+    while end < s_end and end - start < EVIDENCE_MAX and text[end].isalnum():
+        end += 1
+    while end - start > EVIDENCE_MAX:
+        end -= 1
+    chunk = text[start:end]
+    return start + (len(chunk) - len(chunk.lstrip())), start + len(chunk.rstrip())
+
+
+def _split_by_category(mention: TransferMention) -> dict[str, tuple[ItemMention, ...]]:
+    groups: dict[str, list[ItemMention]] = {}
+    for item in mention.items:
+        groups.setdefault(item.category, []).append(item)
+    return {category: tuple(items) for category, items in groups.items()}
+
+
+def lead_denials(doc: Doc, document: Document) -> set[str]:
+    """Actor codes whose side denies in the document's title or first sentences."""
+    from armstrace.extract.actors import find_actors
+
+    c = cues()
+    texts = [document.title or ""]
+    for i, sent in enumerate(doc.sents):
+        if i >= LEAD_SENTENCES:
+            break
+        texts.append(sent.text)
+    denied: set[str] = set()
+    for text in texts:
+        lower = text.lower()
+        words = set(re.findall(r"[a-z']+", lower))
+        stems = {w for w in words if any(w.startswith(d[:5]) for d in c.denial_lemmas)}
+        if stems or any(p in lower for p in c.denial_phrases):
+            denied.update(m.code for m in find_actors(text))
+    return denied
+
+
+def assemble(
+    document: Document, doc: Doc, scored: Sequence[ScoredMention]
+) -> tuple[Claim, ...]:
+    """Group scored mentions into one claim per (supplier, recipient, category)."""
+    text = document.text
+    groups: dict[tuple[str | None, str | None, str], list[tuple[ScoredMention, tuple]]] = {}
+    for sm in scored:
+        m = sm.mention
+        for category, items in _split_by_category(m).items():
+            key = (
+                m.supplier.code if m.supplier else None,
+                m.recipient.code if m.recipient else None,
+                category,
+            )
+            groups.setdefault(key, []).append((sm, items))
+    _fold_generic(groups)
+    denied_codes = lead_denials(doc, document) if groups else set()
+    claims: list[Claim] = []
+    for (supplier, recipient, category), members in groups.items():
+        members.sort(key=lambda pair: pair[0].mention.span_start)
+        first, _ = members[0]
+        status = first.status.status
+        if supplier in denied_codes or (supplier is None and recipient in denied_codes):
+            status = "denied"
+        items: list[str] = []
+        designations: list[str] = []
+        via: list[str] = []
+        route: list[str] = []
+        quantity: str | None = None
+        for sm, group_items in members:
+            for item in group_items:
+                if item.text not in items:
+                    items.append(item.text)
+                if item.designation and item.designation not in designations:
+                    designations.append(item.designation)
+                if quantity is None and item.quantity is not None:
+                    quantity = item.quantity.text
+            via.extend(v for v in sm.mention.via if v not in via)
+            route.extend(p.name for p in sm.mention.route if p.name not in route)
+        start, end = evidence_span(text, first.mention)
+        speaker = first.speaker
+        claims.append(
+            Claim(
+                document_id=document.id,
+                document_name=document.name,
+                supplier=supplier,
+                recipient=recipient,
+                category=category,
+                status=status,
+                items=tuple(items),
+                evidence=text[start:end],
+                evidence_start=start,
+                evidence_end=end,
+                sentence=text[first.mention.sentence_start : first.mention.sentence_end].strip(),
+                sentence_start=first.mention.sentence_start,
+                via=tuple(via),
+                route=tuple(route),
+                source=speaker.name if speaker else None,
+                speaker=speaker,
+                designations=tuple(designations),
+                quantity=quantity,
+                claim_date=first.claim_date,
+                rule=f"{first.mention.rule}|{first.status.cue}",
+            )
+        )
+    claims.sort(key=lambda c: c.evidence_start)
+    return tuple(claims)
+
+
+def _fold_generic(groups: dict) -> None:
+    """Generic restatements ("arms", "weapons") fold into a specific claim of the same pair."""
+    for key in [k for k in groups if k[2] == GENERIC_CATEGORY]:
+        supplier, recipient, _ = key
+        specific = [
+            k for k in groups if k[0] == supplier and k[1] == recipient and k[2] != GENERIC_CATEGORY
+        ]
+        if specific:
+            groups[specific[0]].extend(groups.pop(key))
+
+
+def sentence_of(doc: Doc, mention: TransferMention) -> Span:
+    span = doc.char_span(mention.sentence_start, mention.sentence_end, alignment_mode="expand")
+    assert span is not None
+    return span

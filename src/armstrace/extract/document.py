@@ -1,0 +1,84 @@
+"""Run the extraction stages over parsed documents: the one place that composes them.
+
+actors/items/places (model-free matchers) → transfers (parse) → status → attribution → dates →
+claims. It parses with the cached spaCy model and never touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from armstrace.extract.actors import find_actors
+from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
+from armstrace.extract.claims import ScoredMention, assemble, lead_denials
+from armstrace.extract.dates import claim_date
+from armstrace.extract.items import find_items
+from armstrace.extract.places import find_places
+from armstrace.extract.status import decide_status
+from armstrace.extract.transfers import SentenceIndex, find_transfers
+from armstrace.nlp import get_nlp
+from armstrace.records import Document, Extraction
+
+__all__ = ["extract_document", "extract_documents", "extract_parsed", "lead_denials"]
+
+MAX_SENTENCE_TOKENS = 400
+
+
+def extract_parsed(document: Document, doc: Doc) -> Extraction:
+    """Claims and quotes of one document whose text has been parsed into `doc`."""
+    text = document.text
+    notes: list[str] = []
+    first_pass = find_actors(text)
+    context = frozenset(m.code for m in first_pass)
+    actors = find_actors(text, context=context)
+    items = find_items(text)
+    places = find_places(text)
+    quotes = tuple(find_quotes(doc))
+    attributions = sentence_sources(doc, quotes)
+    index = SentenceIndex(doc, actors, items, places)
+    lead_ends = [s.end_char for i, s in enumerate(doc.sents) if i < 2]
+    lead_end = lead_ends[-1] if lead_ends else 0
+    scored: list[ScoredMention] = []
+    for sent in doc.sents:
+        if len(sent) > MAX_SENTENCE_TOKENS:
+            notes.append(f"skipped a sentence of {len(sent)} tokens at offset {sent.start_char}")
+            continue
+        attribution = source_at(attributions, sent.start_char)
+        if attribution is not None and attribution.is_question:
+            continue
+        for mention in find_transfers(sent, index):
+            status = decide_status(doc, mention.trigger, sent, mention.stage, mention.stage_from)
+            scored.append(
+                ScoredMention(
+                    mention=mention,
+                    status=status,
+                    speaker=attribution.speaker if attribution is not None else None,
+                    claim_date=claim_date(sent.text, sent.start_char, document.published),
+                    in_lead=sent.start_char < lead_end,
+                )
+            )
+    claims = assemble(document, doc, scored)
+    return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
+
+
+def extract_document(document: Document) -> Extraction:
+    """Parse one document and extract its claims and quotes."""
+    return extract_parsed(document, get_nlp()(document.text))
+
+
+def extract_documents(
+    documents: Iterable[Document], *, n_process: int = 1, batch_size: int = 16
+) -> Iterator[Extraction]:
+    """Extract many documents, streaming them through nlp.pipe."""
+    nlp = get_nlp()
+    pairs = ((d.text, d) for d in documents)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        try:
+            yield extract_parsed(document, doc)
+        except RecursionError as exc:  # pathological parse trees: record, never crash the batch
+            yield replace(
+                Extraction(document=document), notes=(f"extraction failed: {exc!r}",)
+            )

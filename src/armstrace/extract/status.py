@@ -1,0 +1,149 @@
+"""Status of a transfer mention, by the precedence of claims.md.
+
+denied > speculated > alleged > the stage of the trigger (requested, planned, agreed, attempted,
+ongoing, delivered). Cues count only where they govern the trigger: on its chain of heads, among
+the auxiliaries, adverbs and negations of that chain, or in the clause before it. This stage
+reads one sentence; the document-level rule (a denying lead decides) lives in extract/claims.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from armstrace.records import STATUSES
+from armstrace.resources import load_yaml, require
+
+GOVERNING_CHILD_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "acomp", "prt", "mark"})
+NEGATIONS = frozenset({"not", "n't", "never", "no"})
+STAGE_ORDER = ("requested", "planned", "agreed", "attempted", "ongoing", "delivered")
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCues:
+    denial_lemmas: frozenset[str]
+    denial_phrases: tuple[str, ...]
+    hedge_lemmas: frozenset[str]
+    hedge_phrases: tuple[str, ...]
+    allegation_lemmas: frozenset[str]
+    allegation_phrases: tuple[str, ...]
+    stage_lemmas: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDecision:
+    status: str
+    cue: str  # the word or phrase that decided it, for --detail and the claim's reasons
+
+
+@lru_cache(maxsize=1)
+def cues() -> StatusCues:
+    name = "status_cues.yaml"
+    data = load_yaml(name)
+    require(isinstance(data, dict), name, "top level must be a mapping")
+    for key in ("denial", "hedge", "allegation", "stage"):
+        require(key in data, name, f"missing section {key!r}")
+    stage_lemmas: dict[str, str] = {}
+    for stage, words in data["stage"].items():
+        require(stage in STATUSES, name, f"unknown stage {stage!r}")
+        for word in words:
+            stage_lemmas.setdefault(str(word), stage)
+
+    def section(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        block = data[key]
+        return (
+            frozenset(str(w) for w in block.get("lemmas", [])),
+            tuple(str(p).lower() for p in block.get("phrases", [])),
+        )
+
+    denial, denial_p = section("denial")
+    hedge, hedge_p = section("hedge")
+    allegation, allegation_p = section("allegation")
+    return StatusCues(denial, denial_p, hedge, hedge_p, allegation, allegation_p, stage_lemmas)
+
+
+def governing_tokens(trigger: Token, sent: Span) -> list[Token]:
+    """The trigger, its heads up to the sentence root, and their function-word children."""
+    chain: list[Token] = []
+    current = trigger
+    for _ in range(12):
+        chain.append(current)
+        if current.head.i == current.i or current.head.i < sent.start or current.head.i >= sent.end:
+            break
+        current = current.head
+    out: list[Token] = []
+    for token in chain:
+        out.append(token)
+        out.extend(c for c in token.children if c.dep_ in GOVERNING_CHILD_DEPS)
+    return out
+
+
+def _phrase_before(text: str, phrases: tuple[str, ...]) -> str | None:
+    lower = text.lower()
+    for phrase in phrases:
+        if phrase in lower:
+            return phrase
+    return None
+
+
+def decide_status(
+    doc: Doc, trigger_index: int, sent: Span, stage: str, stage_from: int | None = None
+) -> StatusDecision:
+    """The status of the transfer whose trigger is doc[trigger_index], read in its sentence."""
+    c = cues()
+    trigger = doc[trigger_index]
+    governing = governing_tokens(trigger, sent)
+    if stage_from is not None:
+        governing.extend(governing_tokens(doc[stage_from], sent))
+    lemmas = [t.lemma_.lower() for t in governing]
+    lowers = [t.lower_ for t in governing]
+    prefix = doc.text[sent.start_char : trigger.idx + len(trigger.text)]
+
+    # 1. denial: a denial verb governs the trigger, or the trigger itself is negated.
+    for lemma in lemmas:
+        if lemma in c.denial_lemmas:
+            return StatusDecision("denied", lemma)
+    negated = [t for t in governing[:6] if t.dep_ == "neg" or t.lower_ in NEGATIONS]
+    if negated and any(t.head.i == trigger.i or t.head.i == stage_from for t in negated):
+        return StatusDecision("denied", negated[0].text)
+    phrase = _phrase_before(sent.text, c.denial_phrases)
+    if phrase is not None:
+        return StatusDecision("denied", phrase)
+
+    # 2. hedges.
+    for word in lemmas + lowers:
+        if word in c.hedge_lemmas:
+            return StatusDecision("speculated", word)
+    phrase = _phrase_before(prefix, c.hedge_phrases)
+    if phrase is not None:
+        return StatusDecision("speculated", phrase)
+
+    # 3. allegation framing.
+    for word in lemmas + lowers:
+        if word in c.allegation_lemmas:
+            return StatusDecision("alleged", word)
+    phrase = _phrase_before(prefix, c.allegation_phrases)
+    if phrase is not None:
+        return StatusDecision("alleged", phrase)
+
+    # 4. the stage: raising verbs and stage words on the chain, then tense and aspect.
+    return StatusDecision(*_stage(trigger, governing, stage, sent))
+
+
+def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tuple[str, str]:
+    c = cues()
+    for token in governing[1:]:
+        found = c.stage_lemmas.get(token.lemma_.lower())
+        if found is not None and token.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
+            return found, token.lemma_.lower()
+    for token in sent:
+        if token.lemma_.lower() in ("seize", "intercept", "interdict", "confiscate", "forfeit"):
+            return "attempted", token.lemma_.lower()
+    if stage == "delivered":
+        if trigger.tag_ == "VBG" and any(c.lemma_ == "be" for c in trigger.children):
+            return "ongoing", "progressive"
+        if any(c.lower_ in ("will", "'ll", "shall") for c in trigger.children):
+            return "planned", "will"
+    return stage, trigger.lemma_.lower()

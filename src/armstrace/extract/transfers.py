@@ -1,0 +1,510 @@
+"""Transfer mentions from the dependency parse: who sends what to whom, per trigger.
+
+A trigger is a supply-type or acquire-type verb or noun (data/triggers.yaml). Its arguments
+(subject, object, dative, "to/from/for X", passive agent, control and raising) give the roles;
+demonyms and possessives on the items ("Iranian drones") give the origin when no argument names
+the supplier. This stage decides roles only: status, attribution and grouping come later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from armstrace.records import ActorMention, ItemMention, PlaceMention
+from armstrace.resources import load_yaml, require
+
+DIRECTIONS = ("supply", "acquire", "interdict")
+RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
+MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
+RECIPIENT_PREPS = frozenset({"to", "into", "toward", "towards", "for"})
+TRANSIT_PREPS = frozenset({"via", "through", "across"})
+# Nouns that stand for a state or group when an actor modifies them ("Russia's war", "the
+# Iranian regime", "Kim's government"): the modifier is then the party, not an item's origin.
+PARTY_NOUNS = frozenset(
+    {
+        "war", "regime", "government", "military", "army", "forces", "force", "troops",
+        "ministry", "navy", "leadership", "authorities", "state", "effort", "efforts",
+        "campaign", "invasion", "aggression", "operation", "operations", "machine", "industry",
+        "side", "partner", "partners", "ally", "allies", "proxies", "proxy", "militia",
+        "militias", "rebels", "fighters", "units", "unit", "services", "people", "officials",
+        "defenders", "defence", "defense", "arsenal", "stockpiles", "stocks", "inventory",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    lemma: str
+    direction: str
+    stage: str
+    part: str  # "verb" | "noun"
+    needs_origin: bool = False
+    needs_from: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: dict[str, TriggerEntry]
+    nouns: dict[str, TriggerEntry]
+    raising: dict[str, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferMention:
+    """One trigger with its resolved roles inside one sentence (char offsets into the doc)."""
+
+    trigger: int  # token index in the parsed doc
+    trigger_text: str
+    direction: str
+    stage: str
+    supplier: ActorMention | None
+    recipient: ActorMention | None
+    items: tuple[ItemMention, ...]
+    via: tuple[str, ...]
+    route: tuple[PlaceMention, ...]
+    sentence_start: int
+    sentence_end: int
+    span_start: int  # the tightest char span covering trigger, parties and items
+    span_end: int
+    rule: str
+    stage_from: int | None = None  # token index of a raising verb that set the stage
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    name = "triggers.yaml"
+    data = load_yaml(name)
+    require(isinstance(data, dict), name, "top level must be a mapping")
+    entries: dict[str, dict[str, TriggerEntry]] = {"verbs": {}, "nouns": {}}
+    for part in ("verbs", "nouns"):
+        groups = data.get(part)
+        require(isinstance(groups, dict), name, f"'{part}' must map directions to lists")
+        for direction, rows in groups.items():
+            require(direction in DIRECTIONS, name, f"unknown direction {direction!r}")
+            for row in rows:
+                require(
+                    isinstance(row, dict) and "lemma" in row and "stage" in row,
+                    name,
+                    f"{part}/{direction}: each entry needs lemma and stage, got {row!r}",
+                )
+                entries[part][row["lemma"]] = TriggerEntry(
+                    lemma=row["lemma"],
+                    direction=direction,
+                    stage=row["stage"],
+                    part=part[:-1],
+                    needs_origin=bool(row.get("needs_origin", False)),
+                    needs_from=bool(row.get("needs_from", False)),
+                )
+    raising_rows = data.get("raising")
+    require(isinstance(raising_rows, list), name, "'raising' must be a list")
+    raising = {row["lemma"]: row.get("stage") for row in raising_rows}
+    return Lexicon(verbs=entries["verbs"], nouns=entries["nouns"], raising=raising)
+
+
+class SentenceIndex:
+    """Maps token indices of one parsed doc to the actor, item and place mentions they belong to."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        actors: Sequence[ActorMention],
+        items: Sequence[ItemMention],
+        places: Sequence[PlaceMention],
+    ) -> None:
+        self.doc = doc
+        self.actor_at: dict[int, ActorMention] = _token_map(doc, actors)
+        self.item_at: dict[int, ItemMention] = _token_map(doc, items)
+        self.place_at: dict[int, PlaceMention] = _token_map(doc, places)
+
+
+def _token_map(doc: Doc, mentions: Iterable[ActorMention | ItemMention | PlaceMention]) -> dict:
+    out: dict[int, object] = {}
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            out.setdefault(token.i, mention)
+    return out
+
+
+def find_transfers(sent: Span, index: SentenceIndex) -> list[TransferMention]:
+    """Every trigger in the sentence whose arguments name at least one party and an item."""
+    lex = lexicon()
+    found: list[TransferMention] = []
+    for token in sent:
+        if token.i in index.actor_at:
+            continue
+        if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
+            entry = lex.verbs.get(token.lemma_.lower())
+            if entry is not None:
+                found.extend(_verb_transfers(token, entry, sent, index))
+        elif token.pos_ in ("NOUN", "PROPN"):
+            entry = lex.nouns.get(token.lemma_.lower())
+            if entry is not None and token.i not in index.item_at:
+                found.extend(_noun_transfers(token, entry, sent, index))
+    return found
+
+
+# --- parties -----------------------------------------------------------------------------------
+
+
+def party(token: Token, index: SentenceIndex) -> ActorMention | None:
+    """The state or group a noun phrase stands for ("Iran", "Russia's war", "the Iranian regime")."""
+    mention = index.actor_at.get(token.i)
+    if mention is not None:
+        return mention
+    if token.i in index.item_at:
+        return None
+    if token.lower_ in PARTY_NOUNS or token.lemma_.lower() in PARTY_NOUNS or token.ent_type_:
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS and child.i in index.actor_at:
+                return index.actor_at[child.i]
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.i in index.actor_at:
+                        return index.actor_at[pobj.i]
+    return None
+
+
+def parties(token: Token | None, index: SentenceIndex) -> list[ActorMention]:
+    """The parties of a phrase and its conjuncts ("Iran and North Korea")."""
+    if token is None:
+        return []
+    out: list[ActorMention] = []
+    for candidate in (token, *token.conjuncts):
+        mention = party(candidate, index)
+        if mention is not None and mention not in out:
+            out.append(mention)
+    return out
+
+
+def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
+    """Actors that modify item nouns: demonyms, possessives, compounds, "from X"."""
+    out: list[ActorMention] = []
+    for token in items:
+        for child in token.children:
+            if child.dep_ in MODIFIER_DEPS:
+                mention = index.actor_at.get(child.i)
+                if mention is None and child.dep_ in ("amod", "compound"):
+                    # "North Korean-made shells": the demonym can sit one level lower.
+                    mention = next(
+                        (index.actor_at[g.i] for g in child.children if g.i in index.actor_at),
+                        None,
+                    )
+                if mention is not None and mention not in out:
+                    out.append(mention)
+            elif child.dep_ == "prep" and child.lower_ == "from":
+                out.extend(m for m in _prep_parties(child, index) if m not in out)
+    return out
+
+
+def _prep_parties(prep: Token, index: SentenceIndex) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for pobj in prep.children:
+        if pobj.dep_ in ("pobj", "pcomp"):
+            out.extend(parties(pobj, index))
+    return out
+
+
+def _children(token: Token, deps: frozenset[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def _preps(token: Token, words: frozenset[str]) -> list[Token]:
+    return [c for c in token.children if c.dep_ in ("prep", "dative") and c.lower_ in words]
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
+    """Tokens of the given subtrees that belong to item mentions, one token per mention."""
+    seen: set[int] = set()
+    heads: list[Token] = []
+    for root in tokens:
+        for token in root.subtree:
+            mention = index.item_at.get(token.i)
+            if mention is not None and id(mention) not in seen:
+                seen.add(id(mention))
+                heads.append(_mention_head(token, mention, index))
+    return heads
+
+
+def _mention_head(token: Token, mention: ItemMention, index: SentenceIndex) -> Token:
+    """The syntactic head of an item mention (its last noun, usually)."""
+    head = token
+    while head.head.i != head.i and index.item_at.get(head.head.i) is mention:
+        head = head.head
+    return head
+
+
+def _items_of(heads: Sequence[Token], index: SentenceIndex) -> tuple[ItemMention, ...]:
+    out: list[ItemMention] = []
+    for head in heads:
+        mention = index.item_at[head.i]
+        if mention not in out:
+            out.append(mention)
+    return tuple(out)
+
+
+# --- verbs ---------------------------------------------------------------------------------------
+
+
+def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | None, bool]:
+    """(subject, raising verb, passive) of a verb, following control, raising and conjunction."""
+    lex = lexicon()
+    passive = any(c.dep_ in PASSIVE_SUBJECT_DEPS or c.dep_ == "auxpass" for c in verb.children)
+    raiser: Token | None = None
+    current = verb
+    for _ in range(4):
+        subjects = _children(current, SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS)
+        if subjects:
+            subject = subjects[0]
+            if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
+                subject = current.head
+            return subject, raiser, passive
+        if current.dep_ == "relcl":
+            return current.head, raiser, passive
+        if current.dep_ in ("xcomp", "advcl") and current.head.lemma_.lower() in lex.raising:
+            raiser = raiser or current.head
+            current = current.head
+            continue
+        if current.dep_ == "conj" and current.head.pos_ in ("VERB", "AUX"):
+            current = current.head
+            continue
+        if current.dep_ in ("pcomp", "pobj") and current.head.dep_ == "prep":
+            # "efforts to acquire", "in exchange for supplying": the noun's owner is the subject.
+            owner = current.head.head
+            for child in owner.children:
+                if child.dep_ == "poss":
+                    return child, raiser, passive
+            if owner.lemma_.lower() in lex.raising or owner.pos_ == "NOUN":
+                for child in owner.children:
+                    if child.dep_ in MODIFIER_DEPS and child.i in index.actor_at:
+                        return child, raiser, passive
+            break
+        break
+    return None, raiser, passive
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _verb_transfers(
+    verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
+) -> list[TransferMention]:
+    subject, raiser, passive = _subject(verb, index)
+    agent = _agent(verb)
+    objects = _children(verb, OBJECT_DEPS)
+    datives = [c for c in verb.children if c.dep_ == "dative" and c.pos_ != "ADP"]
+    with_objects = [g for p in _preps(verb, frozenset({"with"})) for g in p.children]
+    acl_head = verb.head if verb.dep_ in ("acl", "amod") else None
+
+    theme_roots: list[Token] = []
+    party_objects: list[Token] = []
+    for obj in objects + datives:
+        if item_heads([obj], index) and party(obj, index) is None:
+            theme_roots.append(obj)
+        else:
+            party_objects.append(obj)
+    theme_roots.extend(with_objects)
+    if passive and subject is not None:
+        theme_roots.append(subject)
+    if acl_head is not None:
+        theme_roots.append(acl_head)
+    heads = item_heads(theme_roots, index)
+    if not heads:
+        heads = item_heads([verb], index)
+    if not heads:
+        return []
+    items = _items_of(heads, index)
+    item_origins = origins(heads, index)
+    from_parties = [m for p in _preps(verb, frozenset({"from"})) for m in _prep_parties(p, index)]
+    to_parties = _recipient_parties(verb, index)
+    subject_parties = [] if passive else parties(subject, index)
+    agent_parties = parties(agent, index)
+
+    suppliers: list[ActorMention] = []
+    recipients: list[ActorMention] = []
+    rule = f"{entry.part}:{entry.direction}"
+    if entry.direction == "supply":
+        suppliers = subject_parties or agent_parties or from_parties or item_origins
+        recipients = to_parties
+        if not recipients:
+            recipients = [m for o in party_objects for m in parties(o, index)]
+    elif entry.direction == "acquire":
+        recipients = subject_parties or agent_parties
+        suppliers = from_parties or item_origins
+        if entry.needs_origin and not suppliers:
+            return []
+        if entry.needs_from and not from_parties:
+            return []
+    else:  # interdict: the seizing party is neither side; roles come from origins and "to X"
+        suppliers = from_parties or item_origins
+        recipients = to_parties
+        rule += ":seized"
+    if passive and entry.direction == "supply" and not suppliers:
+        suppliers = item_origins
+    return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
+
+
+def _recipient_parties(token: Token, index: SentenceIndex) -> list[ActorMention]:
+    """Recipients from "to X", "into X", "for X", "for use by X" (the end user wins)."""
+    end_users: list[ActorMention] = []
+    direct: list[ActorMention] = []
+    for prep in _preps(token, RECIPIENT_PREPS):
+        for pobj in prep.children:
+            if pobj.dep_ not in ("pobj", "pcomp"):
+                continue
+            found = parties(pobj, index)
+            if not found and pobj.lemma_.lower() in ("use", "benefit"):
+                for by in _preps(pobj, frozenset({"by", "of"})):
+                    end_users.extend(_prep_parties(by, index))
+            if prep.lower_ == "for" and found:
+                end_users.extend(found)
+            else:
+                direct.extend(found)
+    return end_users or direct
+
+
+# --- nouns ---------------------------------------------------------------------------------------
+
+
+def _noun_transfers(
+    noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
+) -> list[TransferMention]:
+    of_objects = [g for p in _preps(noun, frozenset({"of", "in"})) for g in p.children]
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    heads = item_heads(of_objects + [m for m in modifiers if m.i in index.item_at], index)
+    if not heads:
+        # "arms shipments", "weapons deliveries": the item can be a compound of the noun itself.
+        heads = [m for m in modifiers if m.i in index.item_at]
+    if not heads and noun.head.i != noun.i:
+        # "provided X as part of a package": look at the governing verb's objects.
+        heads = item_heads([c for c in noun.head.children if c.dep_ in OBJECT_DEPS], index)
+    if not heads:
+        return []
+    items = _items_of(heads, index)
+    owner = [
+        index.actor_at[c.i]
+        for c in noun.children
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in index.actor_at
+    ]
+    from_parties = [m for p in _preps(noun, frozenset({"from"})) for m in _prep_parties(p, index)]
+    to_parties = _recipient_parties(noun, index)
+    item_origins = [m for m in origins(heads, index) if m not in to_parties]
+    rule = f"noun:{entry.direction}"
+    if entry.direction == "acquire":
+        recipients = owner or to_parties
+        suppliers = from_parties or item_origins
+    elif entry.direction == "interdict":
+        suppliers = from_parties or item_origins
+        recipients = to_parties
+    else:
+        suppliers = from_parties or [m for m in owner if m not in to_parties] or item_origins
+        recipients = to_parties
+        if not recipients and noun.dep_ in ("dobj", "pobj", "nsubjpass"):
+            # "sanctions on the supplier of drones to Russia" vs "X's supply of drones to Y"
+            recipients = []
+    return _combine(noun, entry, sent, index, suppliers, recipients, items, heads, rule, None)
+
+
+# --- assembly ------------------------------------------------------------------------------------
+
+
+def _combine(
+    trigger: Token,
+    entry: TriggerEntry,
+    sent: Span,
+    index: SentenceIndex,
+    suppliers: Sequence[ActorMention],
+    recipients: Sequence[ActorMention],
+    items: tuple[ItemMention, ...],
+    heads: Sequence[Token],
+    rule: str,
+    raiser: Token | None,
+) -> list[TransferMention]:
+    if not suppliers and not recipients:
+        return []
+    via, route = transit(trigger, heads, sent, index)
+    out: list[TransferMention] = []
+    for supplier in suppliers or [None]:
+        for recipient in recipients or [None]:
+            if supplier is not None and recipient is not None and supplier.code == recipient.code:
+                continue
+            if supplier is None and recipient is None:
+                continue
+            pieces = [trigger.idx, trigger.idx + len(trigger.text)]
+            for mention in (supplier, recipient, *items):
+                if mention is not None:
+                    pieces.extend((mention.start, mention.end))
+            out.append(
+                TransferMention(
+                    trigger=trigger.i,
+                    trigger_text=trigger.text,
+                    direction=entry.direction,
+                    stage=entry.stage,
+                    supplier=supplier,
+                    recipient=recipient,
+                    items=items,
+                    via=tuple(v for v in via if v not in _codes(supplier, recipient)),
+                    route=route,
+                    sentence_start=sent.start_char,
+                    sentence_end=sent.end_char,
+                    span_start=min(pieces),
+                    span_end=max(pieces),
+                    rule=rule,
+                    stage_from=raiser.i if raiser is not None else None,
+                )
+            )
+    return out
+
+
+def _codes(*mentions: ActorMention | None) -> set[str]:
+    return {m.code for m in mentions if m is not None}
+
+
+def transit(
+    trigger: Token, heads: Sequence[Token], sent: Span, index: SentenceIndex
+) -> tuple[tuple[str, ...], tuple[PlaceMention, ...]]:
+    """Transit labels ("via X", "through X", "disguised as bound for X") and route points."""
+    from armstrace.extract.places import via_label
+
+    via: list[str] = []
+    route: list[PlaceMention] = []
+    cue_heads: list[Token] = []
+    for token in sent:
+        lower = token.lower_
+        if lower in TRANSIT_PREPS and token.dep_ == "prep":
+            cue_heads.append(token)
+        elif token.lemma_.lower() in ("appear", "disguise", "bind", "destine", "mask", "pretend"):
+            cue_heads.append(token)
+    for cue in cue_heads:
+        for token in cue.subtree:
+            place = index.place_at.get(token.i)
+            if place is not None and place not in route:
+                route.append(place)
+                label = via_label(place)
+                if label and label not in via:
+                    via.append(label)
+            actor = index.actor_at.get(token.i)
+            if actor is not None and actor.kind == "state" and actor.code not in via:
+                via.append(actor.code)
+    for token in sent:
+        place = index.place_at.get(token.i)
+        if place is not None and place not in route:
+            route.append(place)
+    return tuple(via), tuple(route)

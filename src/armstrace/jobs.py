@@ -1,0 +1,208 @@
+"""Library-level jobs that the CLI and the API call: ingest a batch, extract without storing.
+
+Each job reads sources, extracts and (for ingest) stores one document per transaction, and
+returns a report of what happened to every input. A failed document is recorded and skipped;
+the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from armstrace.errors import ArmstraceError
+from armstrace.ingest import ReadResult, Source, expand_paths, read_source
+from armstrace.records import Document, Extraction
+
+if TYPE_CHECKING:
+    from armstrace.store import Store
+
+log = logging.getLogger(__name__)
+
+PARSE_BATCH = 16
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened to one input: stored, unchanged (already known), or skipped."""
+
+    origin: str
+    status: str  # "stored" | "unchanged" | "skipped" | "duplicate"
+    reason: str | None = None
+    document_name: str | None = None
+    claims: int = 0
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def stored(self) -> int:
+        return self.count("stored")
+
+    @property
+    def claims(self) -> int:
+        return sum(o.claims for o in self.outcomes)
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+    @property
+    def ok(self) -> bool:
+        """True when anything was stored or already known: the exit code is 0 then."""
+        return any(o.status in ("stored", "unchanged", "duplicate") for o in self.outcomes)
+
+
+def read_all(
+    paths: Sequence[str], *, stdin: TextIO | None = None, max_bytes: int | None = None
+) -> tuple[list[Source], Callable[[Source], list[ReadResult]], list[ReadResult]]:
+    """Expand the paths; return sources, a reader for one source, and paths that failed early."""
+    sources, failed = expand_paths(paths)
+
+    def reader(source: Source) -> list[ReadResult]:
+        kwargs: dict[str, object] = {"stdin": stdin}
+        if max_bytes is not None:
+            kwargs["max_bytes"] = max_bytes
+        return read_source(source, **kwargs)  # type: ignore[arg-type]
+
+    return sources, reader, failed
+
+
+def _documents(
+    sources: Iterable[Source],
+    reader: Callable[[Source], list[ReadResult]],
+    report: IngestReport,
+    on_source: Callable[[Source], None] | None,
+) -> Iterator[tuple[Document, tuple[str, ...], str]]:
+    seen: dict[str, str] = {}
+    for source in sources:
+        try:
+            results = reader(source)
+        except ArmstraceError as exc:
+            report.outcomes.append(Outcome(source.origin, "skipped", str(exc)))
+            results = []
+        for result in results:
+            if result.document is None:
+                report.outcomes.append(
+                    Outcome(result.origin, "skipped", result.reason, warnings=result.warnings)
+                )
+                continue
+            document = result.document
+            if document.id in seen:
+                report.outcomes.append(
+                    Outcome(
+                        result.origin,
+                        "duplicate",
+                        f"same content as {seen[document.id]}",
+                        document.name,
+                    )
+                )
+                continue
+            seen[document.id] = document.name
+            yield document, result.warnings, result.origin
+        if on_source is not None:
+            on_source(source)
+
+
+def extract_stream(
+    items: Iterable[tuple[Document, tuple[str, ...], str]], report: IngestReport
+) -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
+    """Extract documents in parse batches; a document whose extraction fails is recorded."""
+    from armstrace.extract.document import extract_parsed
+    from armstrace.nlp import get_nlp
+
+    nlp = get_nlp()
+    batch: list[tuple[Document, tuple[str, ...], str]] = []
+
+    def flush() -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
+        texts = ((d.text, (d, w, o)) for d, w, o in batch)
+        for doc, (document, warnings, origin) in nlp.pipe(texts, as_tuples=True):
+            try:
+                yield extract_parsed(document, doc), warnings, origin
+            except (ArmstraceError, ValueError, RecursionError, IndexError) as exc:
+                log.warning("extraction failed for %s: %r", origin, exc)
+                report.outcomes.append(
+                    Outcome(origin, "skipped", f"extraction failed: {exc!r}", document.name)
+                )
+        batch.clear()
+
+    for item in items:
+        batch.append(item)
+        if len(batch) >= PARSE_BATCH:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def ingest_paths(
+    paths: Sequence[str],
+    store: Store,
+    *,
+    stdin: TextIO | None = None,
+    max_bytes: int | None = None,
+    on_source: Callable[[Source], None] | None = None,
+) -> IngestReport:
+    """Read, extract and store every document under `paths`; one transaction per document."""
+    report = IngestReport()
+    sources, reader, failed = read_all(paths, stdin=stdin, max_bytes=max_bytes)
+    for result in failed:
+        report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
+
+    def new_documents() -> Iterator[tuple[Document, tuple[str, ...], str]]:
+        for document, warnings, origin in _documents(sources, reader, report, on_source):
+            if store.has_document(document.id):
+                report.outcomes.append(
+                    Outcome(origin, "unchanged", "already stored", document.name)
+                )
+                continue
+            yield document, warnings, origin
+
+    for extraction, warnings, origin in extract_stream(new_documents(), report):
+        try:
+            stored = store.save(extraction)
+        except ArmstraceError as exc:
+            report.outcomes.append(Outcome(origin, "skipped", str(exc), extraction.document.name))
+            continue
+        report.outcomes.append(
+            Outcome(
+                origin,
+                "stored" if stored else "unchanged",
+                None,
+                extraction.document.name,
+                claims=len(extraction.claims) if stored else 0,
+                warnings=warnings + extraction.notes,
+            )
+        )
+    return report
+
+
+def extract_paths(
+    paths: Sequence[str], *, stdin: TextIO | None = None, report: IngestReport | None = None
+) -> Iterator[Extraction]:
+    """Extract every document under `paths` without storing anything."""
+    report = report if report is not None else IngestReport()
+    sources, reader, failed = read_all(paths, stdin=stdin)
+    for result in failed:
+        report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
+    for extraction, warnings, origin in extract_stream(
+        _documents(sources, reader, report, None), report
+    ):
+        report.outcomes.append(
+            Outcome(
+                origin,
+                "stored",
+                None,
+                extraction.document.name,
+                claims=len(extraction.claims),
+                warnings=warnings + extraction.notes,
+            )
+        )
+        yield extraction
