@@ -1,0 +1,182 @@
+"""Ingest: files, directories, JSONL and stdin in; Document records (or skip reasons) out.
+
+A bad file never stops a batch and nothing is lost silently: every path given yields documents
+or a ReadResult that says why it was skipped. Ingest reads text; it does not segment or extract.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from armstrace.errors import InputError
+from armstrace.ingest.language import LanguageGuess, detect_english
+from armstrace.ingest.readers import (
+    DEFAULT_MAX_BYTES,
+    PARSERS,
+    ReadResult,
+    Source,
+    decode,
+    load_file,
+    load_stdin,
+    normalise_newlines,
+    parse_date,
+    skipped,
+)
+from armstrace.records import Document
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "EXTENSIONS",
+    "LanguageGuess",
+    "ReadResult",
+    "Source",
+    "dedupe",
+    "detect_english",
+    "expand_paths",
+    "iter_documents",
+    "parse_date",
+    "read_source",
+    "read_text_document",
+]
+
+# Suffix → kind. Directories are searched for these only; a file named explicitly is read even
+# with another suffix (as plain text), since the user asked for it and binary input is caught.
+EXTENSIONS: dict[str, str] = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+
+
+def expand_paths(paths: Sequence[str]) -> tuple[list[Source], list[ReadResult]]:
+    """Sources to read, in order; missing or unreadable paths become skipped results."""
+    sources: list[Source] = []
+    problems: list[ReadResult] = []
+    for raw in paths:
+        if raw == "-":
+            sources.append(Source(origin="-", kind="stdin"))
+            continue
+        path = Path(raw)
+        try:
+            is_dir = path.is_dir()
+            path.stat()
+        except FileNotFoundError:
+            problems.append(skipped(raw, "no such file or directory"))
+            continue
+        except OSError as exc:
+            problems.append(skipped(raw, f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not os.access(path, os.R_OK):
+            problems.append(skipped(raw, "cannot read: permission denied"))
+        elif is_dir:
+            found = _walk(path, problems)
+            if not found:
+                known = ", ".join(EXTENSIONS)
+                problems.append(skipped(raw, f"directory has no readable files ({known})"))
+            sources.extend(found)
+        else:
+            sources.append(Source(origin=raw, kind=EXTENSIONS.get(path.suffix.lower(), "txt")))
+    return sources, problems
+
+
+def _walk(root: Path, problems: list[ReadResult]) -> list[Source]:
+    """Files with a known suffix under `root`, recursively and sorted; hidden entries skipped."""
+
+    def report(exc: OSError) -> None:
+        problems.append(skipped(str(exc.filename), f"cannot read directory: {exc.strerror}"))
+
+    found: list[Path] = []
+    for directory, dirnames, filenames in os.walk(root, onerror=report):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for filename in filenames:
+            if filename.startswith(".") or Path(filename).suffix.lower() not in EXTENSIONS:
+                continue
+            found.append(Path(directory, filename))
+    return [
+        Source(origin=str(path), kind=EXTENSIONS[path.suffix.lower()]) for path in sorted(found)
+    ]
+
+
+def read_source(
+    source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: TextIO | None = None
+) -> list[ReadResult]:
+    """Read one source into results: one per document, or one skipped result saying why."""
+    if max_bytes <= 0:
+        raise InputError(f"max_bytes must be a positive number of bytes, not {max_bytes}")
+    parser = PARSERS.get(source.kind)
+    if parser is None:
+        known = ", ".join(PARSERS)
+        return [skipped(source.origin, f"unknown source kind {source.kind!r} (known: {known})")]
+    try:
+        if source.kind == "stdin":
+            text, warnings = load_stdin(max_bytes, stdin)
+        else:
+            text, warnings = decode(load_file(Path(source.origin), max_bytes))
+        return parser(source, text, warnings)
+    except InputError as exc:
+        return [skipped(source.origin, str(exc))]
+    except Exception as exc:  # a reader bug must cost one source, not the batch; say which
+        return [skipped(source.origin, f"unexpected error: {type(exc).__name__}: {exc}")]
+
+
+def iter_documents(
+    paths: Sequence[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: TextIO | None = None,
+    deduplicate: bool = True,
+) -> Iterator[ReadResult]:
+    """Expand `paths` and read every source: path problems first, then each source in order."""
+    sources, problems = expand_paths(paths)
+
+    def results() -> Iterator[ReadResult]:
+        yield from problems
+        for source in sources:
+            yield from read_source(source, max_bytes=max_bytes, stdin=stdin)
+
+    return dedupe(results()) if deduplicate else results()
+
+
+def dedupe(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
+    """Later copies of a document (same content id) become skipped "duplicate of <name>".
+
+    A different document reusing a name gets a warning, since names are the scoring ids.
+    """
+    first_by_id: dict[str, Document] = {}
+    origin_by_name: dict[str, str | None] = {}
+    for result in results:
+        document = result.document
+        if document is None:
+            yield result
+            continue
+        original = first_by_id.get(document.id)
+        if original is not None:
+            yield dataclasses.replace(result, document=None, reason=f"duplicate of {original.name}")
+            continue
+        first_by_id[document.id] = document
+        if document.name in origin_by_name:
+            warning = f"name {document.name!r} also used by {origin_by_name[document.name]}"
+            result = dataclasses.replace(result, warnings=(*result.warnings, warning))
+        else:
+            origin_by_name[document.name] = document.origin
+        yield result
+
+
+def read_text_document(
+    text: str,
+    name: str,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: date | None = None,
+    outlet: str | None = None,
+    origin: str | None = None,
+) -> Document:
+    """A Document from a string (no header parsing, no language gate); empty text is an error."""
+    text = normalise_newlines(text)
+    if not text.strip():
+        raise InputError(f"document {name!r} has no text: pass a non-empty string")
+    return Document.make(
+        text, name, url=url, title=title, published=published, outlet=outlet, origin=origin
+    )

@@ -1,0 +1,110 @@
+"""Store migrations: a new file gets every version, re-opening applies none, a failing migration
+leaves the file as it was, and a schema newer than the code is refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from armstrace.errors import StoreError
+from armstrace.records import Document, Extraction
+from armstrace.store import open_store
+from armstrace.store import sqlite as backend
+
+
+def applied(path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT version, applied_at FROM schema_migrations ORDER BY 1").fetchall()
+
+
+def tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+
+
+def test_shipped_migrations_are_numbered_from_one_without_gaps() -> None:
+    versions = [version for version, _ in backend.migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+
+
+@pytest.mark.parametrize("how", ["new-file", "empty-file"])
+def test_a_new_or_empty_file_gets_every_migration(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "fresh.db"
+    if how == "empty-file":
+        path.write_bytes(b"")
+    with open_store(path) as store:
+        latest = len(backend.migrations())
+        assert store.schema_version == latest
+    assert [version for version, _ in applied(path)] == list(range(1, latest + 1))
+    assert {"documents", "claims", "quotes", "notes", "documents_fts"} <= tables(path)
+
+
+def test_reopening_applies_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    open_store(path).close()
+    first = applied(path)
+    with open_store(path) as store:
+        store.save(Extraction(Document.make("Tanks were sent by rail.", "t")))
+    open_store(path).close()
+    assert applied(path) == first
+
+
+def test_a_schema_newer_than_the_code_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO schema_migrations VALUES (999, '2099-01-01T00:00:00+00:00')")
+    with pytest.raises(StoreError, match="schema version 999, newer"):
+        open_store(path)
+
+
+@pytest.mark.parametrize(
+    "script, expected",
+    [
+        ("CREATE TABLE a (x); CREATE TABLE b (y);", 2),
+        ("-- a comment; with a semicolon\nCREATE TABLE a (x);", 1),
+        ("INSERT INTO a VALUES ('one; two');", 1),
+        ("CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (1); "
+         "INSERT INTO b VALUES (2); END; CREATE TABLE c (z);", 2),
+    ],
+)  # fmt: skip
+def test_scripts_split_into_whole_statements(script: str, expected: int) -> None:
+    statements = list(backend.split_statements(script))
+    assert len(statements) == expected
+    assert all(sqlite3.complete_statement(s) for s in statements)
+
+
+def with_extra(monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """Make the code believe it ships one more migration than it does."""
+    shipped = backend.migrations()
+    extra = ((len(shipped) + 1, script),)
+    monkeypatch.setattr(backend, "migrations", lambda: shipped + extra)
+
+
+def test_a_new_migration_is_applied_to_an_older_file_and_keeps_its_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "upgrade.db"
+    document = Document.make("Howitzers arrived by ship in spring.", "h")
+    with open_store(path) as store:
+        store.save(Extraction(document))
+        before = store.schema_version
+    with_extra(monkeypatch, "CREATE INDEX documents_outlet ON documents (outlet);")
+    with open_store(path) as store:
+        assert store.schema_version == before + 1
+        assert store.document("h") == document
+    assert "documents_outlet" in tables(path)
+
+
+def test_a_failing_migration_leaves_the_file_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.db"
+    open_store(path).close()
+    before = (applied(path), tables(path))
+    with_extra(monkeypatch, "CREATE TABLE half_done (x);\nINSERT INTO no_such_table VALUES (1);")
+    with pytest.raises(StoreError, match=r"migration \d+ .*no_such_table"):
+        open_store(path)
+    assert (applied(path), tables(path)) == before
