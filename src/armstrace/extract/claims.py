@@ -9,15 +9,16 @@ same pair. This stage neither parses nor stores.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span
 
 from armstrace.extract.status import StatusDecision, cues
 from armstrace.extract.transfers import TransferMention
-from armstrace.records import Claim, Document, ItemMention, Speaker
+from armstrace.records import ActorMention, Claim, Document, ItemMention, Speaker
 
 EVIDENCE_MAX = 160
 GENERIC_CATEGORY = "military_equipment_unspecified"
@@ -84,11 +85,51 @@ def lead_denials(doc: Doc, document: Document) -> set[str]:
     return denied
 
 
+def complete_parties(
+    scored: Sequence[ScoredMention], actor_counts: Counter[str]
+) -> list[ScoredMention]:
+    """Fill a missing supplier or recipient from the document's discourse.
+
+    A mention that names one party ("procurement of arms from the DPRK") takes its counterpart
+    from the nearest complete mention with the same party on the same side; failing that, from
+    the actor the document mentions most often (at least twice) besides the named party.
+    """
+    complete = [sm for sm in scored if sm.mention.supplier and sm.mention.recipient]
+    ranked = [code for code, n in actor_counts.most_common() if n >= 2]
+    out: list[ScoredMention] = []
+    for sm in scored:
+        m = sm.mention
+        if (m.supplier is None) == (m.recipient is None):
+            out.append(sm)
+            continue
+        present = m.supplier or m.recipient
+        assert present is not None
+        side = "supplier" if m.supplier is not None else "recipient"
+        other = "recipient" if side == "supplier" else "supplier"
+        frames = [
+            c for c in complete if getattr(c.mention, side).code == present.code
+        ]
+        filler: ActorMention | None = None
+        if frames:
+            nearest = min(frames, key=lambda c: abs(c.mention.span_start - m.span_start))
+            filler = getattr(nearest.mention, other)
+        else:
+            code = next((c for c in ranked if c != present.code), None)
+            if code is not None:
+                filler = ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)
+        if filler is not None:
+            m = replace(m, **{other: filler}, rule=m.rule + ":filled")
+            sm = replace(sm, mention=m)
+        out.append(sm)
+    return out
+
+
 def assemble(
-    document: Document, doc: Doc, scored: Sequence[ScoredMention]
+    document: Document, doc: Doc, scored: Sequence[ScoredMention], actor_counts: Counter[str]
 ) -> tuple[Claim, ...]:
     """Group scored mentions into one claim per (supplier, recipient, category)."""
     text = document.text
+    scored = complete_parties(scored, actor_counts)
     groups: dict[tuple[str | None, str | None, str], list[tuple[ScoredMention, tuple]]] = {}
     for sm in scored:
         m = sm.mention

@@ -6,6 +6,7 @@ claims. It parses with the cached spaCy model and never touches the store.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -13,7 +14,7 @@ from spacy.tokens import Doc
 
 from armstrace.extract.actors import find_actors
 from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
-from armstrace.extract.claims import ScoredMention, assemble, lead_denials
+from armstrace.extract.claims import ScoredMention, assemble
 from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
 from armstrace.extract.places import find_places
@@ -22,7 +23,7 @@ from armstrace.extract.transfers import SentenceIndex, find_transfers
 from armstrace.nlp import get_nlp
 from armstrace.records import Document, Extraction
 
-__all__ = ["extract_document", "extract_documents", "extract_parsed", "lead_denials"]
+__all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
 
 MAX_SENTENCE_TOKENS = 400
 
@@ -37,8 +38,9 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     items = find_items(text)
     places = find_places(text)
     quotes = tuple(find_quotes(doc))
-    attributions = sentence_sources(doc, quotes)
-    index = SentenceIndex(doc, actors, items, places)
+    attributions = sentence_sources(doc, quotes, url=document.url)
+    parties = [m for m in actors if m.kind != "organisation"]
+    index = SentenceIndex(doc, parties, items, places)
     lead_ends = [s.end_char for i, s in enumerate(doc.sents) if i < 2]
     lead_end = lead_ends[-1] if lead_ends else 0
     scored: list[ScoredMention] = []
@@ -46,10 +48,10 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
         if len(sent) > MAX_SENTENCE_TOKENS:
             notes.append(f"skipped a sentence of {len(sent)} tokens at offset {sent.start_char}")
             continue
-        attribution = source_at(attributions, sent.start_char)
-        if attribution is not None and attribution.is_question:
-            continue
         for mention in find_transfers(sent, index):
+            attribution = source_at(attributions, doc[mention.trigger].idx)
+            if attribution is not None and attribution.is_question:
+                continue
             status = decide_status(doc, mention.trigger, sent, mention.stage, mention.stage_from)
             scored.append(
                 ScoredMention(
@@ -60,7 +62,8 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
                     in_lead=sent.start_char < lead_end,
                 )
             )
-    claims = assemble(document, doc, scored)
+    counts = Counter(m.code for m in actors if m.kind != "organisation")
+    claims = assemble(document, doc, scored, counts)
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
 
 
@@ -82,3 +85,34 @@ def extract_documents(
             yield replace(
                 Extraction(document=document), notes=(f"extraction failed: {exc!r}",)
             )
+
+
+def extract_prefiltered(
+    documents: Iterable[Document], *, n_process: int = 1, batch_size: int = 32
+) -> Iterator[Extraction]:
+    """Like extract_documents, but parse only what the keyword prefilter marks.
+
+    Documents without any item term skip the parse; in the others, sentences far from any
+    keyword are blanked (offsets unchanged), which is where most of the time goes.
+    """
+    from armstrace.extract.prefilter import mask, windows
+
+    nlp = get_nlp()
+    pending: list[tuple[str, Document]] = []
+
+    def flush() -> Iterator[Extraction]:
+        for doc, document in nlp.pipe(pending, as_tuples=True, n_process=n_process,
+                                      batch_size=batch_size):
+            yield extract_parsed(document, doc)
+        pending.clear()
+
+    for document in documents:
+        keep = windows(document.text)
+        if not keep:
+            yield Extraction(document=document, notes=("no arms keywords: not parsed",))
+            continue
+        pending.append((mask(document.text, keep), document))
+        if len(pending) >= batch_size:
+            yield from flush()
+    if pending:
+        yield from flush()

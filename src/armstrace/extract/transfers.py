@@ -282,8 +282,13 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             current = current.head
             continue
         if current.dep_ in ("pcomp", "pobj") and current.head.dep_ == "prep":
-            # "efforts to acquire", "in exchange for supplying": the noun's owner is the subject.
             owner = current.head.head
+            if current.head.lower_ == "for" and owner.pos_ == "VERB":
+                # "condemn the DPRK for providing": the blamed object is the subject.
+                blamed = [c for c in owner.children if c.dep_ in OBJECT_DEPS]
+                if blamed and party(blamed[0], index) is not None:
+                    return blamed[0], raiser, passive
+            # "efforts to acquire", "in exchange for supplying": the noun's owner is the subject.
             for child in owner.children:
                 if child.dep_ == "poss":
                     return child, raiser, passive
@@ -337,6 +342,8 @@ def _verb_transfers(
     subject_parties = [] if passive else parties(subject, index)
     agent_parties = parties(agent, index)
 
+    if not subject_parties and not agent_parties and not passive:
+        subject_parties = _inherited_subject(verb, index)
     suppliers: list[ActorMention] = []
     recipients: list[ActorMention] = []
     rule = f"{entry.part}:{entry.direction}"
@@ -361,10 +368,22 @@ def _verb_transfers(
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
 
 
+PURPOSE_VERBS = frozenset(
+    {"aid", "support", "help", "fuel", "sustain", "bolster", "assist", "enable", "arm", "supply",
+     "equip", "strengthen", "boost", "resupply", "replenish", "prop"}
+)
+
+
 def _recipient_parties(token: Token, index: SentenceIndex) -> list[ActorMention]:
-    """Recipients from "to X", "into X", "for X", "for use by X" (the end user wins)."""
+    """Recipients from "to X", "into X", "for X", "for use by X" (the end user wins), and
+    purpose clauses ("sent shells to aid Russia's war")."""
     end_users: list[ActorMention] = []
     direct: list[ActorMention] = []
+    for clause in token.children:
+        if clause.dep_ in ("advcl", "xcomp") and clause.lemma_.lower() in PURPOSE_VERBS:
+            for obj in clause.children:
+                if obj.dep_ in OBJECT_DEPS or obj.dep_ == "dative":
+                    direct.extend(parties(obj, index))
     for prep in _preps(token, RECIPIENT_PREPS):
         for pobj in prep.children:
             if pobj.dep_ not in ("pobj", "pcomp"):
@@ -378,6 +397,25 @@ def _recipient_parties(token: Token, index: SentenceIndex) -> list[ActorMention]
             else:
                 direct.extend(found)
     return end_users or direct
+
+
+def _inherited_subject(token: Token, index: SentenceIndex) -> list[ActorMention]:
+    """The subject of an enclosing clause, for triggers with none of their own or a pronoun
+    ("Russia has deepened ties, including through its acquisition of...", "its efforts to buy").
+    """
+    current = token
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ == "poss" and child.pos_ == "PRON" and current is not token:
+                continue
+            if child.dep_ in SUBJECT_DEPS:
+                found = parties(child, index)
+                if found:
+                    return found
+        if current.head.i == current.i:
+            break
+        current = current.head
+    return []
 
 
 # --- nouns ---------------------------------------------------------------------------------------
@@ -403,6 +441,8 @@ def _noun_transfers(
         for c in noun.children
         if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in index.actor_at
     ]
+    if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
+        owner = _inherited_subject(noun, index)
     from_parties = [m for p in _preps(noun, frozenset({"from"})) for m in _prep_parties(p, index)]
     to_parties = _recipient_parties(noun, index)
     item_origins = [m for m in origins(heads, index) if m not in to_parties]

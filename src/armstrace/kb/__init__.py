@@ -1,0 +1,1 @@
+"""Reference knowledge read from outside sources: SIPRI trade registers, arms embargoes."""
