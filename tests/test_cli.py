@@ -100,7 +100,14 @@ def test_extract_jsonl_follows_the_contract(corpus: Path) -> None:
     assert set(line) == {"doc", "claims", "quotes"}
     claim = line["claims"][0]
     assert set(claim) == {
-        "supplier", "recipient", "via", "items", "category", "status", "source", "evidence",
+        "supplier",
+        "recipient",
+        "via",
+        "items",
+        "category",
+        "status",
+        "source",
+        "evidence",
     }
     text = ARTICLE
     assert claim["evidence"] in text

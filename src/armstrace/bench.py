@@ -21,18 +21,39 @@ from dataclasses import asdict, dataclass
 
 from armstrace.records import Document
 
-SUPPLIERS = ["Iran", "North Korea", "the United States", "Germany", "China", "Belarus",
-             "Pyongyang", "Tehran", "France", "the United Kingdom"]
+SUPPLIERS = [
+    "Iran",
+    "North Korea",
+    "the United States",
+    "Germany",
+    "China",
+    "Belarus",
+    "Pyongyang",
+    "Tehran",
+    "France",
+    "the United Kingdom",
+]
 RECIPIENTS = ["Russia", "Ukraine", "the Houthis", "Moscow", "Kyiv", "Wagner", "Poland", "Taiwan"]
-ITEMS = ["artillery shells", "122mm rockets", "Shahed-136 drones", "ballistic missiles",
-         "air defence systems", "Leopard 2 tanks", "155mm rounds", "assault rifles",
-         "machine tools", "microelectronics", "attack drones", "anti-tank missiles"]
+ITEMS = [
+    "artillery shells",
+    "122mm rockets",
+    "Shahed-136 drones",
+    "ballistic missiles",
+    "air defence systems",
+    "Leopard 2 tanks",
+    "155mm rounds",
+    "assault rifles",
+    "machine tools",
+    "microelectronics",
+    "attack drones",
+    "anti-tank missiles",
+]
 ARMS_TEMPLATES = [
     "{s} has delivered {q} {i} to {r}, officials said on {d}.",
     "According to a senior official, {r} is seeking to buy {i} from {s}.",
     "{s} may send {q} {i} to {r} later this year, analysts said.",
     "The shipment of {i} from {s} to {r} was seized by naval forces in the {sea}.",
-    "\"We have seen {s} supply {i} to {r} in large numbers,\" said {p}, a spokesperson.",
+    '"We have seen {s} supply {i} to {r} in large numbers," said {p}, a spokesperson.',
     "{s} denied that it had sold any {i} to {r}.",
     "{r} received {q} {i} from {s} by rail, according to satellite images.",
     "Officials in {s} approved a plan to provide {r} with {i}.",
@@ -61,8 +82,13 @@ PEOPLE = ["Anna Keller", "David Morgan", "Lena Hoffmann", "Samuel Reyes"]
 
 def _fill(template: str, rng: random.Random) -> str:
     return template.format(
-        s=rng.choice(SUPPLIERS), r=rng.choice(RECIPIENTS), i=rng.choice(ITEMS),
-        q=rng.choice(QUANTITIES), d=rng.choice(DAYS), sea=rng.choice(SEAS), p=rng.choice(PEOPLE),
+        s=rng.choice(SUPPLIERS),
+        r=rng.choice(RECIPIENTS),
+        i=rng.choice(ITEMS),
+        q=rng.choice(QUANTITIES),
+        d=rng.choice(DAYS),
+        sea=rng.choice(SEAS),
+        p=rng.choice(PEOPLE),
     )
 
 
@@ -138,8 +164,9 @@ def _warm(_: int) -> int:
     return 0
 
 
-def run(name: str, func: Callable[[list[Document]], int], docs: list[Document],
-        processes: int) -> Result:
+def run(
+    name: str, func: Callable[[list[Document]], int], docs: list[Document], processes: int
+) -> Result:
     words = sum(len(d.text.split()) for d in docs)
     if processes == 1:
         _warm(0)
@@ -171,13 +198,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.json:
         print(json.dumps([asdict(r) | {"docs_per_s": r.docs_per_s} for r in results], indent=2))
         return
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}")
-    print(f"{'run':26} {'procs':>5} {'docs':>6} {'words':>8} {'seconds':>8} {'docs/s':>8} "
-          f"{'words/s':>9}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"{'run':26} {'procs':>5} {'docs':>6} {'words':>8} {'seconds':>8} {'docs/s':>8} "
+        f"{'words/s':>9}"
+    )
     for r in results:
-        print(f"{r.name:26} {r.processes:5} {r.documents:6} {r.words:8} {r.seconds:8.2f} "
-              f"{r.docs_per_s:8.1f} {r.words_per_s:9.0f}")
+        print(
+            f"{r.name:26} {r.processes:5} {r.documents:6} {r.words:8} {r.seconds:8.2f} "
+            f"{r.docs_per_s:8.1f} {r.words_per_s:9.0f}"
+        )
 
 
 if __name__ == "__main__":

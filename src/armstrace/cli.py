@@ -59,7 +59,10 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option(
-    "--max-mb", type=click.FloatRange(min=0.001), default=20.0, show_default=True,
+    "--max-mb",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
     help="Skip files larger than this many megabytes.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
@@ -83,11 +86,17 @@ def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -
 
         sources, _ = expand_paths(paths)
         with click.progressbar(
-            length=len(sources), label="ingesting", file=sys.stderr,
-            show_pos=True, hidden=quiet or len(sources) < 2,
+            length=len(sources),
+            label="ingesting",
+            file=sys.stderr,
+            show_pos=True,
+            hidden=quiet or len(sources) < 2,
         ) as bar:
             report = ingest_paths(
-                paths, store, stdin=sys.stdin, max_bytes=int(max_mb * 1_000_000),
+                paths,
+                store,
+                stdin=sys.stdin,
+                max_bytes=int(max_mb * 1_000_000),
                 on_source=lambda _source: bar.update(1),
             )
     for outcome in report.outcomes:
@@ -113,8 +122,9 @@ def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
+)
 @click.option("--quotes", is_flag=True, help="Add each document's quotes with their speakers.")
 def extract(paths: tuple[str, ...], fmt: str, quotes: bool) -> None:
     """Extract claims without storing them; JSONL follows the claim contract (claims.md).
@@ -174,11 +184,22 @@ def _resolve(value: str | None, option: str) -> str | None:
 @click.option("--status", type=click.Choice(STATUSES))
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
 def claims(
-    db: str | None, supplier: str | None, recipient: str | None, category: str | None,
-    status: str | None, since: Any, limit: int, fmt: str,
+    db: str | None,
+    supplier: str | None,
+    recipient: str | None,
+    category: str | None,
+    status: str | None,
+    since: Any,
+    limit: int,
+    fmt: str,
 ) -> None:
     """List stored claims, newest document first, with filters.
 
@@ -214,8 +235,19 @@ def _emit_claims(rows: Sequence[Claim], fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([_claim_dict(c) for c in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        fields = ["id", "document", "date", "supplier", "recipient", "category", "status",
-                  "items", "via", "source", "evidence"]
+        fields = [
+            "id",
+            "document",
+            "date",
+            "supplier",
+            "recipient",
+            "category",
+            "status",
+            "items",
+            "via",
+            "source",
+            "evidence",
+        ]
         writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         for claim in rows:
@@ -237,8 +269,10 @@ def _print_table(rows: Iterable[Claim]) -> None:
     if not rows:
         click.echo("  (no claims)")
         return
-    click.echo(f"{'id':10} {'supplier':9} {'recipient':9} {'category':16} {'status':10} "
-               f"{'source':18} evidence")
+    click.echo(
+        f"{'id':10} {'supplier':9} {'recipient':9} {'category':16} {'status':10} "
+        f"{'source':18} evidence"
+    )
     for c in rows:
         click.echo(
             f"{c.id[:10]:10} {c.supplier or '-':9} {c.recipient or '-':9} {c.category[:16]:16} "
@@ -290,8 +324,10 @@ def show(claim_id: str, db: str | None) -> None:
         marked = click.style(claim.evidence, bold=True)
     click.echo(f"evidence   {' '.join(marked.split())}")
     click.echo(f"document   {document.name}  {document.title or ''}")
-    click.echo(f"           {document.url or document.origin or ''}  "
-               f"{document.published.isoformat() if document.published else 'undated'}")
+    click.echo(
+        f"           {document.url or document.origin or ''}  "
+        f"{document.published.isoformat() if document.published else 'undated'}"
+    )
 
 
 @main.command()
@@ -312,8 +348,10 @@ def docs(db: str | None, limit: int, offset: int) -> None:
         for document in store.documents(limit=limit, offset=offset):
             n = store.count_claims(ClaimFilter(document_id=document.id))
             published = document.published.isoformat() if document.published else "undated"
-            click.echo(f"{document.id[:10]}  {published:10}  {n:3} claims  {document.name:24} "
-                       f"{_clip(document.title or '', 50)}")
+            click.echo(
+                f"{document.id[:10]}  {published:10}  {n:3} claims  {document.name:24} "
+                f"{_clip(document.title or '', 50)}"
+            )
         click.echo(f"{total} documents")
 
 
@@ -322,10 +360,19 @@ def docs(db: str | None, limit: int, offset: int) -> None:
 
 @main.command(name="eval")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold claims JSONL (claims.md format).")
-@click.option("--quotes", "quotes_path", type=click.Path(exists=True, dir_okay=False),
-              help="Gold quotes JSONL.")
+@click.option(
+    "--gold",
+    "gold_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gold claims JSONL (claims.md format).",
+)
+@click.option(
+    "--quotes",
+    "quotes_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Gold quotes JSONL.",
+)
 @click.option("--detail", is_flag=True, help="List missed and extra triples per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(
@@ -352,8 +399,12 @@ def eval_command(
             {"quote": q.text, "speaker": q.speaker.name if q.speaker else None}
             for q in extraction.quotes
         ]
-    report = score(gold, predicted, gold_quotes=gold_quotes,
-                   predicted_quotes=predicted_quotes if gold_quotes is not None else None)
+    report = score(
+        gold,
+        predicted,
+        gold_quotes=gold_quotes,
+        predicted_quotes=predicted_quotes if gold_quotes is not None else None,
+    )
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
@@ -364,8 +415,12 @@ def eval_command(
 
 
 @main.command()
-@click.option("--db", default="armstrace-demo.db", show_default=True,
-              help="Database to (re)create for the demo.")
+@click.option(
+    "--db",
+    default="armstrace-demo.db",
+    show_default=True,
+    help="Database to (re)create for the demo.",
+)
 @click.option("--examples", type=click.IntRange(min=0), default=8, show_default=True)
 def demo(db: str, examples: int) -> None:
     """Ingest the bundled sample corpus into a fresh database and summarise what it found.
@@ -387,10 +442,13 @@ def demo(db: str, examples: int) -> None:
         report = ingest_paths([str(corpus)], store)
         stats = store.stats()
         rows = store.claims(ClaimFilter(), limit=None)
-    click.echo(f"{report.stored} documents stored, {report.claims} claims, "
-               f"{len(report.skipped)} skipped\n")
-    _summary("claims by supplier → recipient",
-             {f"{s or '?'} → {r or '?'}": n for (s, r), n in stats.by_pair.items()})
+    click.echo(
+        f"{report.stored} documents stored, {report.claims} claims, {len(report.skipped)} skipped\n"
+    )
+    _summary(
+        "claims by supplier → recipient",
+        {f"{s or '?'} → {r or '?'}": n for (s, r), n in stats.by_pair.items()},
+    )
     _summary("claims by category", stats.by_category)
     _summary("claims by status", stats.by_status)
     shown = sorted(rows, key=lambda c: (c.status != "delivered", c.document_name))[:examples]
@@ -398,8 +456,10 @@ def demo(db: str, examples: int) -> None:
         click.echo("examples (armstrace show ID --db %s for more):" % db)
         for claim in shown:
             src = claim.source or "the author"
-            click.echo(f"  [{claim.id[:8]}] {claim.supplier or '?'} → {claim.recipient or '?'} "
-                       f"{claim.category} ({claim.status}, per {src})")
+            click.echo(
+                f"  [{claim.id[:8]}] {claim.supplier or '?'} → {claim.recipient or '?'} "
+                f"{claim.category} ({claim.status}, per {src})"
+            )
             click.echo(f"      “{_clip(claim.evidence, 150)}”  — {claim.document_name}")
     click.echo(f"\nDatabase: {db}. Try: armstrace claims --db {db} --format table")
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from armstrace.errors import InputError
+from armstrace.errors import DataFileError, InputError
+from armstrace.kb import sipri
 from armstrace.kb.sipri import (
     SipriDeal,
     SipriImport,
@@ -374,3 +375,26 @@ def test_match_deals(
 ) -> None:
     found = match_deals(DEALS, supplier, recipient, category, designations, year)
     assert [deal.id for deal in found] == expected
+
+
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        ({"categories": {"lasers": ["laser"]}}, "unknown category"),
+        ({"categories": {"ship": ["frigate", "Frigate"]}}, "listed twice"),
+        ({"variants": {"frigat": "hovership"}}, "unlisted"),
+        ({"non_state": {"Houthi rebels (Yemen)": ""}}, "non-empty string"),
+        ({"states": None}, "'states' must be a mapping"),
+    ],
+)
+def test_broken_description_file_fails_fast(
+    monkeypatch: pytest.MonkeyPatch, broken: dict[str, object], message: str
+) -> None:
+    data = dict(load_yaml("sipri_descriptions.yaml")) | broken
+    monkeypatch.setattr(sipri, "load_yaml", lambda name: data)
+    sipri._tables.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=message):
+            sipri.description_category("frigate")
+    finally:
+        sipri._tables.cache_clear()

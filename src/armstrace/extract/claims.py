@@ -85,43 +85,79 @@ def lead_denials(doc: Doc, document: Document) -> set[str]:
     return denied
 
 
+FRAME_REACH = 1500  # characters back that a "we"/list/"includes" mention looks for its frame
+
+
 def complete_parties(
     scored: Sequence[ScoredMention], actor_counts: Counter[str]
 ) -> list[ScoredMention]:
-    """Fill a missing supplier or recipient from the document's discourse.
+    """Fill missing suppliers and recipients from the document's discourse.
 
-    A mention that names one party ("procurement of arms from the DPRK") takes its counterpart
-    from the nearest complete mention with the same party on the same side; failing that, from
-    the actor the document mentions most often (at least twice) besides the named party.
+    - One party named ("procurement of arms from the DPRK"): the counterpart comes from the
+      nearest complete mention with the same party on the same side, else from the actor most
+      often named as a party elsewhere in the document.
+    - No party named (a list line, "That package includes...", "We are providing..."): both come
+      from the closest complete mention before it, within FRAME_REACH characters.
+    A mention that still names a supplier but no recipient is dropped: "Iran sent drones" says
+    too little to be a transfer claim. A recipient without a supplier is kept (null supplier).
     """
-    complete = [sm for sm in scored if sm.mention.supplier and sm.mention.recipient]
-    ranked = [code for code, n in actor_counts.most_common() if n >= 2]
+    ordered = sorted(scored, key=lambda sm: sm.mention.span_start)
+    complete = [sm for sm in ordered if sm.mention.supplier and sm.mention.recipient]
+    party_counts: Counter[str] = Counter()
+    for sm in ordered:
+        for actor in (sm.mention.supplier, sm.mention.recipient):
+            if actor is not None:
+                party_counts[actor.code] += 1
     out: list[ScoredMention] = []
-    for sm in scored:
+    for sm in ordered:
         m = sm.mention
-        if (m.supplier is None) == (m.recipient is None):
+        if m.supplier is None and m.recipient is None:
+            before = [
+                c for c in out
+                if c.mention.supplier and c.mention.recipient
+                and 0 <= m.span_start - c.mention.span_start <= FRAME_REACH
+            ]
+            if before:
+                frame = before[-1].mention
+                m = replace(m, supplier=frame.supplier, recipient=frame.recipient,
+                            rule=m.rule + ":frame")
+                out.append(replace(sm, mention=m, speaker=sm.speaker or before[-1].speaker))
+            continue
+        if m.supplier is not None and m.recipient is not None:
             out.append(sm)
             continue
         present = m.supplier or m.recipient
         assert present is not None
-        side = "supplier" if m.supplier is not None else "recipient"
-        other = "recipient" if side == "supplier" else "supplier"
-        frames = [
-            c for c in complete if getattr(c.mention, side).code == present.code
-        ]
-        filler: ActorMention | None = None
-        if frames:
-            nearest = min(frames, key=lambda c: abs(c.mention.span_start - m.span_start))
-            filler = getattr(nearest.mention, other)
-        else:
-            code = next((c for c in ranked if c != present.code), None)
-            if code is not None:
-                filler = ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)
+        filler = _counterpart(m, present, complete, party_counts)
         if filler is not None:
-            m = replace(m, **{other: filler}, rule=m.rule + ":filled")
-            sm = replace(sm, mention=m)
-        out.append(sm)
+            if m.supplier is None:
+                m = replace(m, supplier=filler, rule=m.rule + ":filled")
+            else:
+                m = replace(m, recipient=filler, rule=m.rule + ":filled")
+            out.append(replace(sm, mention=m))
+        elif m.supplier is None:
+            out.append(sm)
     return out
+
+
+def _counterpart(
+    m: TransferMention,
+    present: ActorMention,
+    complete: Sequence[ScoredMention],
+    party_counts: Counter[str],
+) -> ActorMention | None:
+    as_supplier = m.supplier is not None
+    frames = [
+        c.mention for c in complete
+        if (c.mention.supplier if as_supplier else c.mention.recipient).code == present.code
+    ]
+    if frames:
+        nearest = min(frames, key=lambda f: abs(f.span_start - m.span_start))
+        return nearest.recipient if as_supplier else nearest.supplier
+    code = next((c for c, n in party_counts.most_common() if c != present.code and n >= 1), None)
+    if code is None:
+        return None
+    return ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)
 
 
 def assemble(

@@ -19,7 +19,7 @@ from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
 from armstrace.extract.places import find_places
 from armstrace.extract.status import decide_status
-from armstrace.extract.transfers import SentenceIndex, find_transfers
+from armstrace.extract.transfers import SentenceIndex, find_transfers, list_line_mention
 from armstrace.nlp import get_nlp
 from armstrace.records import Document, Extraction
 
@@ -44,11 +44,21 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     lead_ends = [s.end_char for i, s in enumerate(doc.sents) if i < 2]
     lead_end = lead_ends[-1] if lead_ends else 0
     scored: list[ScoredMention] = []
+    list_open = False
     for sent in doc.sents:
         if len(sent) > MAX_SENTENCE_TOKENS:
             notes.append(f"skipped a sentence of {len(sent)} tokens at offset {sent.start_char}")
             continue
-        for mention in find_transfers(sent, index):
+        mentions = find_transfers(sent, index)
+        if not mentions and list_open:
+            line = list_line_mention(sent, index)
+            mentions = [line] if line is not None else []
+            list_open = line is not None or not sent.text.strip()
+        if sent.text.rstrip().endswith(":"):
+            list_open = True
+        elif mentions and mentions[0].rule != "list":
+            list_open = False
+        for mention in mentions:
             attribution = source_at(attributions, doc[mention.trigger].idx)
             if attribution is not None and attribution.is_question:
                 continue
@@ -78,13 +88,13 @@ def extract_documents(
     """Extract many documents, streaming them through nlp.pipe."""
     nlp = get_nlp()
     pairs = ((d.text, d) for d in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+    for doc, document in nlp.pipe(
+        pairs, as_tuples=True, n_process=n_process, batch_size=batch_size
+    ):
         try:
             yield extract_parsed(document, doc)
         except RecursionError as exc:  # pathological parse trees: record, never crash the batch
-            yield replace(
-                Extraction(document=document), notes=(f"extraction failed: {exc!r}",)
-            )
+            yield replace(Extraction(document=document), notes=(f"extraction failed: {exc!r}",))
 
 
 def extract_prefiltered(
@@ -101,8 +111,9 @@ def extract_prefiltered(
     pending: list[tuple[str, Document]] = []
 
     def flush() -> Iterator[Extraction]:
-        for doc, document in nlp.pipe(pending, as_tuples=True, n_process=n_process,
-                                      batch_size=batch_size):
+        for doc, document in nlp.pipe(
+            pending, as_tuples=True, n_process=n_process, batch_size=batch_size
+        ):
             yield extract_parsed(document, doc)
         pending.clear()
 

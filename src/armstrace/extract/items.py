@@ -25,7 +25,13 @@ from armstrace.records import CATEGORIES, ItemMention, Quantity
 from armstrace.resources import load_yaml, require
 
 __all__ = [
-    "all_terms","WeaponSystem", "category_for", "find_items", "lookup_system", "parse_quantity"]
+    "all_terms",
+    "WeaponSystem",
+    "category_for",
+    "find_items",
+    "lookup_system",
+    "parse_quantity",
+]
 
 WEAPONS_FILE = "weapons.yaml"
 TERMS_FILE = "item_terms.yaml"

@@ -23,9 +23,16 @@ HEAD_CHARS = 600  # titles, datelines and "Remarks by ..." lines: always parsed
 NEIGHBOURS = 1
 
 IRREGULAR = {
-    "send": ["sent"], "sell": ["sold"], "give": ["gave", "given"], "buy": ["bought"],
-    "seek": ["sought"], "get": ["got", "gotten"], "take": ["took", "taken"],
-    "lend": ["lent"], "deal": ["dealt"], "fire": ["fired"],
+    "send": ["sent"],
+    "sell": ["sold"],
+    "give": ["gave", "given"],
+    "buy": ["bought"],
+    "seek": ["sought"],
+    "get": ["got", "gotten"],
+    "take": ["took", "taken"],
+    "lend": ["lent"],
+    "deal": ["dealt"],
+    "fire": ["fired"],
 }
 
 
@@ -114,7 +121,9 @@ def windows(text: str) -> list[tuple[int, int]]:
         while cursor < len(spans) and spans[cursor][1] <= start:
             cursor += 1
         if cursor < len(spans):
-            keep.update(range(max(0, cursor - NEIGHBOURS), min(len(spans), cursor + NEIGHBOURS + 1)))
+            keep.update(
+                range(max(0, cursor - NEIGHBOURS), min(len(spans), cursor + NEIGHBOURS + 1))
+            )
     for i, (start, _end) in enumerate(spans):
         if start < HEAD_CHARS:
             keep.add(i)

@@ -17,24 +17,66 @@ from spacy.tokens import Doc, Span, Token
 from armstrace.records import ActorMention, ItemMention, PlaceMention
 from armstrace.resources import load_yaml, require
 
-DIRECTIONS = ("supply", "acquire", "interdict")
+DIRECTIONS = ("supply", "acquire", "interdict", "include")
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "obj", "attr", "oprd"})
 MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
+# A possessive on an item names its owner ("Ukraine's air-defense systems"), not its origin.
+ORIGIN_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
+PRONOUN_SUBJECTS = frozenset({"we", "they", "it", "he", "she", "you", "i"})
 RECIPIENT_PREPS = frozenset({"to", "into", "toward", "towards", "for"})
 TRANSIT_PREPS = frozenset({"via", "through", "across"})
 # Nouns that stand for a state or group when an actor modifies them ("Russia's war", "the
 # Iranian regime", "Kim's government"): the modifier is then the party, not an item's origin.
 PARTY_NOUNS = frozenset(
     {
-        "war", "regime", "government", "military", "army", "forces", "force", "troops",
-        "ministry", "navy", "leadership", "authorities", "state", "effort", "efforts",
-        "campaign", "invasion", "aggression", "operation", "operations", "machine", "industry",
-        "side", "partner", "partners", "ally", "allies", "proxies", "proxy", "militia",
-        "militias", "rebels", "fighters", "units", "unit", "services", "people", "officials",
-        "defenders", "defence", "defense", "arsenal", "stockpiles", "stocks", "inventory",
+        "war",
+        "regime",
+        "government",
+        "military",
+        "army",
+        "forces",
+        "force",
+        "troops",
+        "ministry",
+        "navy",
+        "leadership",
+        "authorities",
+        "state",
+        "effort",
+        "efforts",
+        "campaign",
+        "invasion",
+        "aggression",
+        "operation",
+        "operations",
+        "machine",
+        "industry",
+        "side",
+        "partner",
+        "partners",
+        "ally",
+        "allies",
+        "proxies",
+        "proxy",
+        "militia",
+        "militias",
+        "rebels",
+        "fighters",
+        "units",
+        "unit",
+        "services",
+        "people",
+        "officials",
+        "defenders",
+        "defence",
+        "defense",
+        "arsenal",
+        "stockpiles",
+        "stocks",
+        "inventory",
     }
 )
 
@@ -192,7 +234,7 @@ def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
     out: list[ActorMention] = []
     for token in items:
         for child in token.children:
-            if child.dep_ in MODIFIER_DEPS:
+            if child.dep_ in ORIGIN_DEPS:
                 mention = index.actor_at.get(child.i)
                 if mention is None and child.dep_ in ("amod", "compound"):
                     # "North Korean-made shells": the demonym can sit one level lower.
@@ -342,7 +384,12 @@ def _verb_transfers(
     subject_parties = [] if passive else parties(subject, index)
     agent_parties = parties(agent, index)
 
-    if not subject_parties and not agent_parties and not passive:
+    if entry.direction == "include":
+        if subject is not None and party(subject, index) is not None:
+            return []
+        return [frame_mention(verb, entry, sent, index, heads, "verb:include")]
+    pronoun = subject is not None and subject.lower_ in PRONOUN_SUBJECTS
+    if not subject_parties and not agent_parties and not passive and not pronoun:
         subject_parties = _inherited_subject(verb, index)
     suppliers: list[ActorMention] = []
     recipients: list[ActorMention] = []
@@ -352,6 +399,8 @@ def _verb_transfers(
         recipients = to_parties
         if not recipients:
             recipients = [m for o in party_objects for m in parties(o, index)]
+        if not recipients:
+            recipients = _nested_recipients(theme_roots, index, exclude=suppliers)
     elif entry.direction == "acquire":
         recipients = subject_parties or agent_parties
         suppliers = from_parties or item_origins
@@ -365,12 +414,43 @@ def _verb_transfers(
         rule += ":seized"
     if passive and entry.direction == "supply" and not suppliers:
         suppliers = item_origins
+    if pronoun and entry.direction == "supply" and not suppliers and not recipients:
+        # "We are also providing 155mm rounds": the parties come from the discourse frame.
+        return [frame_mention(verb, entry, sent, index, heads, "verb:supply:pronoun")]
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
 
 
+def _nested_recipients(
+    roots: Sequence[Token], index: SentenceIndex, exclude: Sequence[ActorMention]
+) -> list[ActorMention]:
+    """ "committed $1bn in assistance to Ukraine": a "to/for X" inside the object phrase."""
+    out: list[ActorMention] = []
+    for root in roots:
+        for token in root.subtree:
+            if token.dep_ == "prep" and token.lower_ in ("to", "for", "into"):
+                out.extend(m for m in _prep_parties(token, index) if m not in exclude)
+    return out
+
+
 PURPOSE_VERBS = frozenset(
-    {"aid", "support", "help", "fuel", "sustain", "bolster", "assist", "enable", "arm", "supply",
-     "equip", "strengthen", "boost", "resupply", "replenish", "prop"}
+    {
+        "aid",
+        "support",
+        "help",
+        "fuel",
+        "sustain",
+        "bolster",
+        "assist",
+        "enable",
+        "arm",
+        "supply",
+        "equip",
+        "strengthen",
+        "boost",
+        "resupply",
+        "replenish",
+        "prop",
+    }
 )
 
 
@@ -511,6 +591,55 @@ def _combine(
                 )
             )
     return out
+
+
+def frame_mention(
+    trigger: Token,
+    entry: TriggerEntry | None,
+    sent: Span,
+    index: SentenceIndex,
+    heads: Sequence[Token],
+    rule: str,
+) -> TransferMention:
+    """A mention with items but no parties yet: a list line or "That package includes X"."""
+    if not heads:
+        heads = item_heads([sent.root], index) or [
+            t for t in sent if t.i in index.item_at
+        ]
+    items = _items_of(heads, index) if heads else ()
+    pieces = [trigger.idx, trigger.idx + len(trigger.text)]
+    for item in items:
+        pieces.extend((item.start, item.end))
+    return TransferMention(
+        trigger=trigger.i,
+        trigger_text=trigger.text,
+        direction=entry.direction if entry else "include",
+        stage=entry.stage if entry else "agreed",
+        supplier=None,
+        recipient=None,
+        items=items,
+        via=(),
+        route=(),
+        sentence_start=sent.start_char,
+        sentence_end=sent.end_char,
+        span_start=min(pieces),
+        span_end=max(pieces),
+        rule=rule,
+    )
+
+
+def list_line_mention(sent: Span, index: SentenceIndex) -> TransferMention | None:
+    """A verbless list line of items ("Two NASAMS;", "• 155mm rounds") under a frame."""
+    heads = [t for t in sent if t.i in index.item_at]
+    if not heads or any(t.pos_ == "VERB" and t.dep_ == "ROOT" for t in sent):
+        return None
+    first = _mention_head(heads[0], index.item_at[heads[0].i], index)
+    unique = []
+    for head in heads:
+        h = _mention_head(head, index.item_at[head.i], index)
+        if h not in unique:
+            unique.append(h)
+    return frame_mention(first, None, sent, index, unique, "list")
 
 
 def _codes(*mentions: ActorMention | None) -> set[str]:

@@ -402,7 +402,7 @@ def in_force(
     issuers: Iterable[str] | None = None,
     path: Path | None = None,
 ) -> list[Embargo]:
-    """The embargoes naming `target` (alpha-3 or group name, any case) that were in force on `on`."""
+    """The embargoes naming `target` (alpha-3 or group name, any case) in force on `on`."""
     overlay = _overlay(path)
     wanted = _issuer_filter(issuers, overlay)
     return [
@@ -443,10 +443,11 @@ def check_transfer(
     for embargo in overlay.embargoes:
         if (wanted is not None and embargo.issuer not in wanted) or not embargo.in_force_on(day):
             continue
-        for party, actor, other in (
+        sides: tuple[tuple[Party, str | None, str | None], ...] = (
             ("supplier", supplier, recipient),
             ("recipient", recipient, supplier),
-        ):
+        )
+        for party, actor, other in sides:
             if actor is None or not embargo.targets_actor(actor):
                 continue
             hit = _hit(overlay, embargo, party, actor, other, day, category)
