@@ -453,7 +453,7 @@ def demo(db: str, examples: int) -> None:
     _summary("claims by status", stats.by_status)
     shown = sorted(rows, key=lambda c: (c.status != "delivered", c.document_name))[:examples]
     if shown:
-        click.echo("examples (armstrace show ID --db %s for more):" % db)
+        click.echo(f"examples (armstrace show ID --db {db} for more):")
         for claim in shown:
             src = claim.source or "the author"
             click.echo(

@@ -161,7 +161,7 @@ class PlaceMention:
     end: int
     text: str
     name: str
-    kind: str  # town | port | crossing | sea | region | base
+    kind: str  # town | port | crossing | rail | base | sea | strait | region | plant
     country: str | None = None  # alpha-3 of the country it lies in; None for seas and regions
     lat: float | None = None
     lon: float | None = None
@@ -169,7 +169,7 @@ class PlaceMention:
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """Who said something: a person or body, with title and affiliation where the text gives them."""
+    """Who said something: a person or body, with title and affiliation where given."""
 
     name: str
     title: str | None = None

@@ -7,7 +7,7 @@ the file and the problem. Modules call `load_yaml("actors.yaml")` and validate t
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("armstrace") / "data" / name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(name: str) -> Any:
     path = data_path(name)
     try:
@@ -34,7 +34,7 @@ def load_yaml(name: str) -> Any:
         raise DataFileError(f"data file {name} is not valid YAML: {exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
     path = data_path(name)
     rows: list[dict[str, Any]] = []

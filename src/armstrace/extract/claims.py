@@ -20,6 +20,7 @@ from armstrace.extract.status import StatusDecision, cues
 from armstrace.extract.transfers import TransferMention
 from armstrace.records import ActorMention, Claim, Document, ItemMention, Speaker
 
+GroupKey = tuple[str | None, str | None, str]
 EVIDENCE_MAX = 160
 GENERIC_CATEGORY = "military_equipment_unspecified"
 LEAD_SENTENCES = 2
@@ -113,14 +114,17 @@ def complete_parties(
         m = sm.mention
         if m.supplier is None and m.recipient is None:
             before = [
-                c for c in out
-                if c.mention.supplier and c.mention.recipient
+                c
+                for c in out
+                if c.mention.supplier
+                and c.mention.recipient
                 and 0 <= m.span_start - c.mention.span_start <= FRAME_REACH
             ]
             if before:
                 frame = before[-1].mention
-                m = replace(m, supplier=frame.supplier, recipient=frame.recipient,
-                            rule=m.rule + ":frame")
+                m = replace(
+                    m, supplier=frame.supplier, recipient=frame.recipient, rule=m.rule + ":frame"
+                )
                 out.append(replace(sm, mention=m, speaker=sm.speaker or before[-1].speaker))
             continue
         if m.supplier is not None and m.recipient is not None:
@@ -140,6 +144,10 @@ def complete_parties(
     return out
 
 
+def _code(actor: ActorMention | None) -> str | None:
+    return actor.code if actor is not None else None
+
+
 def _counterpart(
     m: TransferMention,
     present: ActorMention,
@@ -148,8 +156,9 @@ def _counterpart(
 ) -> ActorMention | None:
     as_supplier = m.supplier is not None
     frames = [
-        c.mention for c in complete
-        if (c.mention.supplier if as_supplier else c.mention.recipient).code == present.code
+        c.mention
+        for c in complete
+        if _code(c.mention.supplier if as_supplier else c.mention.recipient) == present.code
     ]
     if frames:
         nearest = min(frames, key=lambda f: abs(f.span_start - m.span_start))
@@ -166,16 +175,12 @@ def assemble(
     """Group scored mentions into one claim per (supplier, recipient, category)."""
     text = document.text
     scored = complete_parties(scored, actor_counts)
-    groups: dict[tuple[str | None, str | None, str], list[tuple[ScoredMention, tuple]]] = {}
+    groups: dict[GroupKey, list[tuple[ScoredMention, tuple[ItemMention, ...]]]] = {}
     for sm in scored:
         m = sm.mention
-        for category, items in _split_by_category(m).items():
-            key = (
-                m.supplier.code if m.supplier else None,
-                m.recipient.code if m.recipient else None,
-                category,
-            )
-            groups.setdefault(key, []).append((sm, items))
+        for category, category_items in _split_by_category(m).items():
+            key = (_code(m.supplier), _code(m.recipient), category)
+            groups.setdefault(key, []).append((sm, category_items))
     _fold_generic(groups)
     denied_codes = lead_denials(doc, document) if groups else set()
     claims: list[Claim] = []
@@ -230,7 +235,9 @@ def assemble(
     return tuple(claims)
 
 
-def _fold_generic(groups: dict) -> None:
+def _fold_generic(
+    groups: dict[GroupKey, list[tuple[ScoredMention, tuple[ItemMention, ...]]]],
+) -> None:
     """Generic restatements ("arms", "weapons") fold into a specific claim of the same pair."""
     for key in [k for k in groups if k[2] == GENERIC_CATEGORY]:
         supplier, recipient, _ = key

@@ -25,8 +25,8 @@ from armstrace.records import CATEGORIES, ItemMention, Quantity
 from armstrace.resources import load_yaml, require
 
 __all__ = [
-    "all_terms",
     "WeaponSystem",
+    "all_terms",
     "category_for",
     "find_items",
     "lookup_system",
@@ -272,7 +272,7 @@ def _lexicon() -> _Lexicon:
 
 def all_terms() -> list[str]:
     """Every folded key the item matcher knows (systems, aliases, generic terms), for prefilters."""
-    return [key for key in _lexicon().automaton.keys()]
+    return list(_lexicon().automaton)
 
 
 # --- calibre -------------------------------------------------------------------------------------

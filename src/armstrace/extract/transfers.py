@@ -27,6 +27,7 @@ MODIFIER_DEPS = frozenset({"poss", "compound", "amod", "nmod", "npadvmod"})
 ORIGIN_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 PRONOUN_SUBJECTS = frozenset({"we", "they", "it", "he", "she", "you", "i"})
 RECIPIENT_PREPS = frozenset({"to", "into", "toward", "towards", "for"})
+DISGUISE_LEMMAS = frozenset({"appear", "disguise", "bind", "destine", "mask", "pretend"})
 TRANSIT_PREPS = frozenset({"via", "through", "across"})
 # Nouns that stand for a state or group when an actor modifies them ("Russia's war", "the
 # Iranian regime", "Kim's government"): the modifier is then the party, not an item's origin.
@@ -199,7 +200,7 @@ def find_transfers(sent: Span, index: SentenceIndex) -> list[TransferMention]:
 
 
 def party(token: Token, index: SentenceIndex) -> ActorMention | None:
-    """The state or group a noun phrase stands for ("Iran", "Russia's war", "the Iranian regime")."""
+    """The state or group a noun phrase stands for ("Iran", "Russia's war", "Iranian regime")."""
     mention = index.actor_at.get(token.i)
     if mention is not None:
         return mention
@@ -561,16 +562,20 @@ def _combine(
         return []
     via, route = transit(trigger, heads, sent, index)
     out: list[TransferMention] = []
-    for supplier in suppliers or [None]:
-        for recipient in recipients or [None]:
+    supplier_options: list[ActorMention | None] = list(suppliers) or [None]
+    recipient_options: list[ActorMention | None] = list(recipients) or [None]
+    for supplier in supplier_options:
+        for recipient in recipient_options:
             if supplier is not None and recipient is not None and supplier.code == recipient.code:
                 continue
             if supplier is None and recipient is None:
                 continue
             pieces = [trigger.idx, trigger.idx + len(trigger.text)]
-            for mention in (supplier, recipient, *items):
-                if mention is not None:
-                    pieces.extend((mention.start, mention.end))
+            for actor in (supplier, recipient):
+                if actor is not None:
+                    pieces.extend((actor.start, actor.end))
+            for item in items:
+                pieces.extend((item.start, item.end))
             out.append(
                 TransferMention(
                     trigger=trigger.i,
@@ -603,9 +608,7 @@ def frame_mention(
 ) -> TransferMention:
     """A mention with items but no parties yet: a list line or "That package includes X"."""
     if not heads:
-        heads = item_heads([sent.root], index) or [
-            t for t in sent if t.i in index.item_at
-        ]
+        heads = item_heads([sent.root], index) or [t for t in sent if t.i in index.item_at]
     items = _items_of(heads, index) if heads else ()
     pieces = [trigger.idx, trigger.idx + len(trigger.text)]
     for item in items:
@@ -657,9 +660,14 @@ def transit(
     cue_heads: list[Token] = []
     for token in sent:
         lower = token.lower_
-        if lower in TRANSIT_PREPS and token.dep_ == "prep":
-            cue_heads.append(token)
-        elif token.lemma_.lower() in ("appear", "disguise", "bind", "destine", "mask", "pretend"):
+        if (lower in TRANSIT_PREPS and token.dep_ == "prep") or token.lemma_.lower() in (
+            "appear",
+            "disguise",
+            "bind",
+            "destine",
+            "mask",
+            "pretend",
+        ):
             cue_heads.append(token)
     for cue in cue_heads:
         for token in cue.subtree:
