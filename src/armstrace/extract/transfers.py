@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from armstrace.records import ActorMention, ItemMention, PlaceMention
 from armstrace.resources import load_yaml, require
 
-DIRECTIONS = ("supply", "acquire", "interdict", "include")
+DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin")
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
@@ -317,6 +317,10 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             return subject, raiser, passive
         if current.dep_ == "relcl":
             return current.head, raiser, passive
+        if current.dep_ == "acl" and current.head.pos_ == "NOUN":
+            owner = next((c for c in current.head.children if c.dep_ == "poss"), None)
+            if owner is not None and party(owner, index) is not None:
+                return owner, raiser, passive
         if current.dep_ in ("xcomp", "advcl") and current.head.lemma_.lower() in lex.raising:
             raiser = raiser or current.head
             current = current.head
@@ -382,6 +386,16 @@ def _verb_transfers(
     item_origins = origins(heads, index)
     from_parties = [m for p in _preps(verb, frozenset({"from"})) for m in _prep_parties(p, index)]
     to_parties = _recipient_parties(verb, index)
+    if not from_parties and not to_parties:
+        # "smuggling rifles while transiting from Iran to Yemen": a clause under the trigger.
+        for clause in verb.children:
+            if clause.dep_ in ("advcl", "xcomp", "conj") and clause.pos_ == "VERB":
+                from_parties = [
+                    m for p in _preps(clause, frozenset({"from"})) for m in _prep_parties(p, index)
+                ]
+                to_parties = _recipient_parties(clause, index)
+                if from_parties or to_parties:
+                    break
     subject_parties = [] if passive else parties(subject, index)
     agent_parties = parties(agent, index)
 
@@ -409,6 +423,11 @@ def _verb_transfers(
             return []
         if entry.needs_from and not from_parties:
             return []
+    elif entry.direction == "origin":
+        # "the drones are from Iran", "the missiles came from North Korea"
+        if not from_parties or subject is None or not item_heads([subject], index):
+            return []
+        suppliers, recipients = from_parties, to_parties
     else:  # interdict: the seizing party is neither side; roles come from origins and "to X"
         suppliers = from_parties or item_origins
         recipients = to_parties
