@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -415,6 +415,25 @@ def _is_real_quote(doc: Doc, start: int, end: int) -> bool:
     return len(words) >= MIN_QUOTE_WORDS or any(t.tag_ in FINITE_TAGS for t in span)
 
 
+def tidy_speaker(speaker: Speaker | None) -> Speaker | None:
+    """Drop empty names; swap a title parsed as the name with the person parsed as the title
+    ("United States Permanent Representative Linda Thomas-Greenfield")."""
+    if speaker is None or not speaker.name.strip():
+        return None
+    cues = load_cues()
+    title = speaker.title or ""
+    name_words = speaker.name.split()
+    title_words = title.split()
+    looks_like_person = (
+        2 <= len(title_words) <= 4
+        and all(w[:1].isupper() for w in title_words)
+        and not any(cues.is_title(w) for w in title_words)
+    )
+    if looks_like_person and any(cues.is_title(w) for w in name_words):
+        return Speaker(title, speaker.name, speaker.affiliation)
+    return speaker
+
+
 def find_quotes(doc: Doc) -> list[Quote]:
     """Direct quotations of `doc` with their speakers, in document order.
 
@@ -436,6 +455,7 @@ def find_quotes(doc: Doc) -> list[Quote]:
         speaker = _quote_speaker(doc, start, end, bounds, people)
         if speaker is None and quotes and quotes[-1].speaker is not None:
             speaker = _continued_speaker(text, quotes[-1], start)
+        speaker = tidy_speaker(speaker)
         if speaker is not None:
             people.add(start, speaker)
         quotes.append(Quote(text=body, start=start, end=end, speaker=speaker))
@@ -752,7 +772,8 @@ def sentence_sources(
             start, end = piece.start_char, piece.end_char
             over = _quote_over(quotes, quote_starts, start, end)
             turn = _turn_at(turns, turn_starts, start)
-            result.append(_attribute(piece, over, turn, default, people))
+            found = _attribute(piece, over, turn, default, people)
+            result.append(replace(found, speaker=tidy_speaker(found.speaker)))
     return result
 
 

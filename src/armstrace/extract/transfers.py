@@ -330,7 +330,7 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             continue
         if current.dep_ in ("pcomp", "pobj") and current.head.dep_ == "prep":
             owner = current.head.head
-            if current.head.lower_ == "for" and owner.pos_ == "VERB":
+            if current.head.lower_ in ("for", "of") and owner.pos_ == "VERB":
                 # "condemn the DPRK for providing": the blamed object is the subject.
                 blamed = [c for c in owner.children if c.dep_ in OBJECT_DEPS]
                 if blamed and party(blamed[0], index) is not None:
@@ -414,6 +414,9 @@ def _verb_transfers(
         recipients = to_parties
         if not recipients:
             recipients = [m for o in party_objects for m in parties(o, index)]
+        if not recipients and objects and heads:
+            # "share missile technology with North Korea": the with-phrase is the recipient.
+            recipients = [m for w in with_objects for m in parties(w, index)]
         if not recipients:
             recipients = _nested_recipients(theme_roots, index, exclude=suppliers)
     elif entry.direction == "acquire":
@@ -452,6 +455,26 @@ def _nested_recipients(
     return out
 
 
+ANNOUNCING_VERBS = frozenset(
+    {
+        "announce",
+        "approve",
+        "authorize",
+        "authorise",
+        "unveil",
+        "pledge",
+        "commit",
+        "sign",
+        "finalize",
+        "finalise",
+        "offer",
+        "prepare",
+        "plan",
+        "make",
+        "conclude",
+        "complete",
+    }
+)
 PURPOSE_VERBS = frozenset(
     {
         "aid",
@@ -543,8 +566,15 @@ def _noun_transfers(
     ]
     if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
         owner = _inherited_subject(noun, index)
+    if not owner and noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in ANNOUNCING_VERBS:
+        # "The United States announced a new package of assistance for Ukraine"
+        owner = parties(
+            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
+        )
     from_parties = [m for p in _preps(noun, frozenset({"from"})) for m in _prep_parties(p, index)]
-    to_parties = _recipient_parties(noun, index)
+    to_parties = _recipient_parties(noun, index) or _nested_recipients(
+        of_objects, index, exclude=owner
+    )
     item_origins = [m for m in origins(heads, index) if m not in to_parties]
     rule = f"noun:{entry.direction}"
     if entry.direction == "acquire":

@@ -1,0 +1,197 @@
+"""Table-driven tests of transfer roles and status on sentences written for armstrace."""
+
+from __future__ import annotations
+
+import pytest
+
+from armstrace.extract.document import extract_document
+from armstrace.records import Document
+
+pytestmark = pytest.mark.model
+
+
+def triples(text: str) -> set[tuple[str | None, str | None, str]]:
+    extraction = extract_document(Document.make(text, "t"))
+    return {(c.supplier, c.recipient, c.category) for c in extraction.claims}
+
+
+def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
+    extraction = extract_document(Document.make(text, "t"))
+    return {(c.supplier, c.recipient, c.category): c.status for c in extraction.claims}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # subject / object / dative / "with" frames
+        ("Iran delivered Shahed-136 drones to Russia last year.", ("IRN", "RUS", "uav")),
+        ("North Korea sent Russia millions of artillery shells.", ("PRK", "RUS", "ammunition")),
+        ("Tehran provided Moscow with ballistic missiles.", ("IRN", "RUS", "missile")),
+        ("Germany will supply Leopard 2 tanks to Ukraine.", ("DEU", "UKR", "armoured_vehicle")),
+        # acquire verbs: subject is the recipient, "from X" the supplier
+        ("Russia bought hundreds of attack drones from Iran.", ("IRN", "RUS", "uav")),
+        ("The Kremlin has received 122mm rockets from Pyongyang.", ("PRK", "RUS", "ammunition")),
+        # control and raising
+        (
+            "Russia is seeking to buy artillery shells from North Korea.",
+            ("PRK", "RUS", "ammunition"),
+        ),
+        (
+            "Moscow is attempting to procure ballistic missiles from Tehran.",
+            ("IRN", "RUS", "missile"),
+        ),
+        # passive with agent
+        ("The rifles were supplied to the Houthis by Iran.", ("IRN", "Houthis", "small_arms")),
+        # nominal triggers
+        (
+            "Officials condemned the transfer of ballistic missiles from North Korea to Russia.",
+            ("PRK", "RUS", "missile"),
+        ),
+        (
+            "Iran's shipments of drones to Russia continued through the summer.",
+            ("IRN", "RUS", "uav"),
+        ),
+        # possessive recipient, end user
+        (
+            "The DPRK is covertly supplying Russia's war with artillery shells.",
+            ("PRK", "RUS", "ammunition"),
+        ),
+        (
+            "Pyongyang shipped rockets into Russia for use by Wagner.",
+            ("PRK", "Wagner", "ammunition"),
+        ),
+        # demonym origin with an acquire or use verb
+        ("Russia has used Iranian drones against Ukrainian cities.", ("IRN", "RUS", "uav")),
+        # purpose clause
+        (
+            "North Korea transferred artillery shells to aid Russia's war in Ukraine.",
+            ("PRK", "RUS", "ammunition"),
+        ),
+        # condemn X for V-ing
+        (
+            "The ministers condemned the DPRK for providing Russia with ballistic missiles.",
+            ("PRK", "RUS", "missile"),
+        ),
+        # origin statement, recipient from the discourse
+        (
+            "Russia has received more drones. The drones are from Iran, officials said.",
+            ("IRN", "RUS", "uav"),
+        ),
+        # technology
+        ("Russia may share missile technology with North Korea.", ("RUS", "PRK", "technology")),
+    ],
+)
+def test_roles(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russian forces fired missiles at Kharkiv overnight.",
+        "North Korea tested a new ballistic missile over the Sea of Japan.",
+        "Iran unveiled a new drone at a military parade in Tehran.",
+        "The Ukrainian army used artillery to repel the assault near Bakhmut.",
+        "China held naval exercises with its own warships in the South China Sea.",
+        "Russia increased its production of artillery shells at home.",
+        "The weather in Moscow was cold and dry on Tuesday.",
+    ],
+)
+def test_no_transfer(text: str) -> None:
+    assert triples(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text, key, status",
+    [
+        ("Iran delivered drones to Russia.", ("IRN", "RUS", "uav"), "delivered"),
+        ("Iran may send ballistic missiles to Russia.", ("IRN", "RUS", "missile"), "speculated"),
+        ("Iran could soon supply missiles to Russia.", ("IRN", "RUS", "missile"), "speculated"),
+        (
+            "Washington accused Iran of supplying drones to Russia.",
+            ("IRN", "RUS", "uav"),
+            "alleged",
+        ),
+        (
+            "Russia is seeking to buy shells from North Korea.",
+            ("PRK", "RUS", "ammunition"),
+            "requested",
+        ),
+        (
+            "Iran is preparing to provide Russia with hundreds of drones.",
+            ("IRN", "RUS", "uav"),
+            "planned",
+        ),
+        (
+            "Germany agreed to supply IRIS-T air defence systems to Ukraine.",
+            ("DEU", "UKR", "air_defence"),
+            "agreed",
+        ),
+        (
+            "North Korea continues to ship artillery shells to Russia.",
+            ("PRK", "RUS", "ammunition"),
+            "ongoing",
+        ),
+        ("Iran denied sending drones to Russia.", ("IRN", "RUS", "uav"), "denied"),
+        (
+            "Iran has never supplied missiles to Russia, the ministry said.",
+            ("IRN", "RUS", "missile"),
+            "denied",
+        ),
+    ],
+)
+def test_status(text: str, key: tuple[str, str, str], status: str) -> None:
+    assert statuses(text).get(key) == status
+
+
+def test_list_lines_inherit_the_package_frame() -> None:
+    text = (
+        "The United States announced a new package of military assistance for Ukraine.\n\n"
+        "Included in this package are:\n\n"
+        "Two NASAMS air defence systems;\n\n"
+        "Up to 100,000 rounds of 155mm artillery ammunition; and\n\n"
+        "Four counter-artillery radars.\n"
+    )
+    found = triples(text)
+    assert ("USA", "UKR", "air_defence") in found
+    assert ("USA", "UKR", "ammunition") in found
+    assert ("USA", "UKR", "sensor") in found
+
+
+def test_transit_region_is_via() -> None:
+    text = (
+        "North Korea is covertly supplying artillery shells to Russia while trying to make it "
+        "appear as though they are being sent to the Middle East and North Africa."
+    )
+    extraction = extract_document(Document.make(text, "t"))
+    claim = next(c for c in extraction.claims if c.supplier == "PRK")
+    assert {"Middle East", "North Africa"} <= set(claim.via)
+
+
+def test_evidence_is_an_exact_substring_within_the_limit() -> None:
+    text = (
+        "In a long statement delivered to the Security Council on Thursday afternoon, the "
+        "ambassador said that according to information gathered over many months, Iran had "
+        "transferred several hundred Shahed-136 drones and a quantity of ammunition to Russia, "
+        "in breach of its obligations, and that further deliveries were being prepared."
+    )
+    extraction = extract_document(Document.make(text, "t"))
+    assert extraction.claims
+    for claim in extraction.claims:
+        assert claim.evidence in text
+        assert len(claim.evidence) <= 160
+        assert text[claim.evidence_start : claim.evidence_end] == claim.evidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran " + "supplied drones and " * 5000 + "shells to Russia.",
+        '"' * 50 + "Iran sent drones to Russia" + "“" * 20,
+        "« L'Iran a livré des drones à la Russie », a déclaré le ministre.",
+        '"Iran sent drones," he said. "Russia paid." "',
+    ],
+)
+def test_hostile_text_does_not_crash(text: str) -> None:
+    extraction = extract_document(Document.make(text, "t"))
+    assert isinstance(extraction.claims, tuple)
