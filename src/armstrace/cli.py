@@ -439,7 +439,8 @@ def demo(db: str, examples: int) -> None:
         Path(db + suffix).unlink(missing_ok=True)
     click.echo(f"armstrace demo: ingesting the sample corpus in {corpus}")
     with open_store(db) as store:
-        report = ingest_paths([str(corpus)], store)
+        articles = sorted(str(path) for path in corpus.glob("*.txt"))
+        report = ingest_paths(articles, store)
         stats = store.stats()
         rows = store.claims(ClaimFilter(), limit=None)
     click.echo(

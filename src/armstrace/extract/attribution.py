@@ -420,6 +420,9 @@ def tidy_speaker(speaker: Speaker | None) -> Speaker | None:
     ("United States Permanent Representative Linda Thomas-Greenfield")."""
     if speaker is None or not speaker.name.strip():
         return None
+    name = speaker.name.strip()
+    if name.isupper() and " " not in name and len(name) > 4:
+        return None  # a dateline's "LONDON" is not a speaker
     cues = load_cues()
     title = speaker.title or ""
     name_words = speaker.name.split()

@@ -6,6 +6,7 @@ claims. It parses with the cached spaCy model and never touches the store.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -26,15 +27,17 @@ from armstrace.records import Document, Extraction
 __all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
 
 MAX_SENTENCE_TOKENS = 400
+# "LONDON (Wire) —", "SEOUL, March 3 (Agency) -": a dateline names where the story was filed,
+# not a party to anything in it.
+DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*[—–-]")
 
 
 def extract_parsed(document: Document, doc: Doc) -> Extraction:
     """Claims and quotes of one document whose text has been parsed into `doc`."""
     text = document.text
     notes: list[str] = []
-    first_pass = find_actors(text)
-    context = frozenset(m.code for m in first_pass)
-    actors = find_actors(text, context=context)
+    datelines = [m.span() for m in DATELINE.finditer(text)]
+    actors = [m for m in find_actors(text) if not any(a <= m.start < b for a, b in datelines)]
     items = find_items(text)
     places = find_places(text)
     quotes = tuple(find_quotes(doc))
