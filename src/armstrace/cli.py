@@ -10,7 +10,6 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -470,10 +469,6 @@ def _summary(title: str, counts: dict[str, int]) -> None:
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {n:4}  {key}")
     click.echo("")
-
-
-def _today() -> date:
-    return date.today()
 
 
 if __name__ == "__main__":  # pragma: no cover

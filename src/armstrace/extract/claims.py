@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from armstrace.extract.status import StatusDecision, cues
 from armstrace.extract.transfers import TransferMention
@@ -34,7 +34,6 @@ class ScoredMention:
     status: StatusDecision
     speaker: Speaker | None
     claim_date: date | None
-    in_lead: bool
 
 
 def evidence_span(text: str, mention: TransferMention) -> tuple[int, int]:
@@ -246,9 +245,3 @@ def _fold_generic(
         ]
         if specific:
             groups[specific[0]].extend(groups.pop(key))
-
-
-def sentence_of(doc: Doc, mention: TransferMention) -> Span:
-    span = doc.char_span(mention.sentence_start, mention.sentence_end, alignment_mode="expand")
-    assert span is not None
-    return span

@@ -44,8 +44,6 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     attributions = sentence_sources(doc, quotes, url=document.url)
     parties = [m for m in actors if m.kind != "organisation"]
     index = SentenceIndex(doc, parties, items, places)
-    lead_ends = [s.end_char for i, s in enumerate(doc.sents) if i < 2]
-    lead_end = lead_ends[-1] if lead_ends else 0
     scored: list[ScoredMention] = []
     list_open = False
     for sent in doc.sents:
@@ -72,7 +70,6 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
                     status=status,
                     speaker=attribution.speaker if attribution is not None else None,
                     claim_date=claim_date(sent.text, sent.start_char, document.published),
-                    in_lead=sent.start_char < lead_end,
                 )
             )
     counts = Counter(m.code for m in actors if m.kind != "organisation")
