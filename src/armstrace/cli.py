@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from armstrace.errors import ArmstraceError
+from armstrace.kb import commands as kb_commands
+from armstrace.serve import commands as serve_commands
 from armstrace.records import CATEGORIES, STATUSES, Claim
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -469,6 +471,13 @@ def _summary(title: str, counts: dict[str, int]) -> None:
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {n:4}  {key}")
     click.echo("")
+
+
+# --- knowledge base and analyst surfaces ------------------------------------------------------
+# Their commands live beside their code; each module lists them in COMMANDS.
+
+for _command in (*kb_commands.COMMANDS, *serve_commands.COMMANDS):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
