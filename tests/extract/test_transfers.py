@@ -79,6 +79,29 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
         ),
         # technology
         ("Russia may share missile technology with North Korea.", ("RUS", "PRK", "technology")),
+        # object relative clause: the antecedent is the theme of the seizure
+        (
+            "Prosecutors moved to keep 3,000 rifles that the coast guard intercepted in transit "
+            "from Iran to armed fighters in Yemen.",
+            ("IRN", "YEM", "small_arms"),
+        ),
+        # seizure with the route deep under the verb
+        (
+            "The grenades were seized by Saudi forces from a fishing boat in the Red Sea "
+            "enroute from Iran and destined for the Houthis.",
+            ("IRN", "Houthis", "ammunition"),
+        ),
+        # unnamed armed groups: "armed groups in X" is a non-state label, "militants in X" X
+        (
+            "Syria has been shipping rockets to armed groups in Lebanon for years.",
+            ("SYR", "Lebanon armed groups", "ammunition"),
+        ),
+        # demonstrative anaphora: "these weapons" are the previous sentence's items
+        (
+            "Inspectors found 200 assault rifles on the ship. These weapons had been sent "
+            "from Iran to Yemen.",
+            ("IRN", "YEM", "small_arms"),
+        ),
     ],
 )
 def test_roles(text: str, expected: tuple[str, str, str]) -> None:
@@ -133,6 +156,11 @@ def test_no_transfer(text: str) -> None:
             "ongoing",
         ),
         ("Iran denied sending drones to Russia.", ("IRN", "RUS", "uav"), "denied"),
+        (
+            "The ministry announced that the navy seized rockets shipped from Iran to Yemen.",
+            ("IRN", "YEM", "ammunition"),
+            "attempted",
+        ),
         (
             "Iran has never supplied missiles to Russia, the ministry said.",
             ("IRN", "RUS", "missile"),

@@ -20,9 +20,14 @@ from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
 from armstrace.extract.places import find_places
 from armstrace.extract.status import decide_status
-from armstrace.extract.transfers import SentenceIndex, find_transfers, list_line_mention
+from armstrace.extract.transfers import (
+    SentenceIndex,
+    TransferMention,
+    find_transfers,
+    list_line_mention,
+)
 from armstrace.nlp import get_nlp
-from armstrace.records import Document, Extraction
+from armstrace.records import Document, Extraction, ItemMention
 
 __all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
 
@@ -50,7 +55,7 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
         if len(sent) > MAX_SENTENCE_TOKENS:
             notes.append(f"skipped a sentence of {len(sent)} tokens at offset {sent.start_char}")
             continue
-        mentions = find_transfers(sent, index)
+        mentions = [resolve_item_anaphora(m, doc, items) for m in find_transfers(sent, index)]
         if not mentions and list_open:
             line = list_line_mention(sent, index)
             mentions = [line] if line is not None else []
@@ -75,6 +80,42 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     counts = Counter(m.code for m in actors if m.kind != "organisation")
     claims = assemble(document, doc, scored, counts)
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
+
+
+GENERIC = "military_equipment_unspecified"
+ANAPHORA_REACH = 600  # characters back that "these weapons" looks for what it refers to
+_DEMONSTRATIVE = re.compile(r"\b(?:these|this|those|the|such|all|said)\s+(?:\w+\s+)?$", re.I)
+
+
+def _specific(mention: TransferMention) -> bool:
+    return any(item.category != GENERIC for item in mention.items)
+
+
+def resolve_item_anaphora(
+    mention: TransferMention, doc: Doc, items: list[ItemMention]
+) -> TransferMention:
+    """ "These armaments were seized...": a generic item under a demonstrative stands for the
+    specific items of the closest sentence before it that names some, within ANAPHORA_REACH."""
+    if not mention.items or _specific(mention):
+        return mention
+    first = mention.items[0]
+    if not _DEMONSTRATIVE.search(doc.text[max(0, first.start - 24) : first.start]):
+        return mention
+    before = [
+        i
+        for i in items
+        if i.category != GENERIC
+        and mention.sentence_start - ANAPHORA_REACH <= i.start
+        and i.end <= mention.sentence_start
+    ]
+    if not before:
+        return mention
+    span = doc.char_span(before[-1].start, before[-1].end, alignment_mode="expand")
+    if span is None:
+        return mention
+    sentence = span[0].sent
+    antecedents = tuple(i for i in before if i.start >= sentence.start_char)
+    return replace(mention, items=antecedents, rule=mention.rule + ":anaphora")
 
 
 def extract_document(document: Document) -> Extraction:

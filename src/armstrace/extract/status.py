@@ -18,6 +18,10 @@ from armstrace.resources import load_yaml, require
 
 GOVERNING_CHILD_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "acomp", "prt", "mark"})
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
+SEIZURE_WORDS = frozenset(
+    {"seize", "seizure", "intercept", "interception", "interdict", "interdiction", "confiscate"}
+    | {"confiscation", "forfeit", "forfeiture", "impound"}
+)
 STAGE_ORDER = ("requested", "planned", "agreed", "attempted", "ongoing", "delivered")
 
 
@@ -134,12 +138,15 @@ def decide_status(
 
 def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tuple[str, str]:
     c = cues()
+    if stage == "attempted" or c.stage_lemmas.get(trigger.lemma_.lower()) == "attempted":
+        # A seizure is what the sentence reports, whoever announced it.
+        return "attempted", trigger.lemma_.lower()
     for token in governing[1:]:
         found = c.stage_lemmas.get(token.lemma_.lower())
         if found is not None and token.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
             return found, token.lemma_.lower()
     for token in sent:
-        if token.lemma_.lower() in ("seize", "intercept", "interdict", "confiscate", "forfeit"):
+        if token.lemma_.lower() in SEIZURE_WORDS:
             return "attempted", token.lemma_.lower()
     if stage == "delivered":
         if trigger.tag_ == "VBG" and any(c.lemma_ == "be" for c in trigger.children):

@@ -29,6 +29,10 @@ PRONOUN_SUBJECTS = frozenset({"we", "they", "it", "he", "she", "you", "i"})
 RECIPIENT_PREPS = frozenset({"to", "into", "toward", "towards", "for"})
 DISGUISE_LEMMAS = frozenset({"appear", "disguise", "bind", "destine", "mask", "pretend"})
 TRANSIT_PREPS = frozenset({"via", "through", "across"})
+# Nouns for unnamed armed groups that take their identity from a place ("groups in Yemen").
+GROUP_NOUNS = frozenset(
+    {"group", "militant", "militia", "faction", "fighter", "rebel", "insurgent", "proxy"}
+)
 # Nouns that stand for a state or group when an actor modifies them ("Russia's war", "the
 # Iranian regime", "Kim's government"): the modifier is then the party, not an item's origin.
 PARTY_NOUNS = frozenset(
@@ -206,6 +210,10 @@ def party(token: Token, index: SentenceIndex) -> ActorMention | None:
         return mention
     if token.i in index.item_at:
         return None
+    if token.lemma_.lower() in GROUP_NOUNS:
+        located = _located_group(token, index)
+        if located is not None:
+            return located
     if token.lower_ in PARTY_NOUNS or token.lemma_.lower() in PARTY_NOUNS or token.ent_type_:
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and child.i in index.actor_at:
@@ -215,6 +223,41 @@ def party(token: Token, index: SentenceIndex) -> ActorMention | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj" and pobj.i in index.actor_at:
                         return index.actor_at[pobj.i]
+    return None
+
+
+def _located_group(token: Token, index: SentenceIndex) -> ActorMention | None:
+    """ "militant groups in Yemen" stands for Yemen; "armed groups in Gaza" (the term of art for
+    non-state armed groups) for a group labelled by its place: "Gaza armed groups"."""
+    places = [
+        g
+        for p in token.children
+        if p.dep_ == "prep" and p.lower_ in ("in", "inside", "within", "across")
+        for g in p.children
+        if g.dep_ == "pobj"
+    ]
+    places += [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    armed = token.lemma_.lower() == "group" and any(
+        c.lower_ in ("armed", "nonstate", "non-state") for c in token.children
+    )
+    for where in places:
+        actor = index.actor_at.get(where.i)
+        place = index.place_at.get(where.i)
+        if actor is None and place is None:
+            continue
+        if not armed and actor is not None and actor.kind == "state":
+            return actor
+        label = actor.text if actor is not None else place.text if place is not None else ""
+        if armed and label:
+            start, end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
+            return ActorMention(
+                start=start,
+                end=end,
+                text=index.doc.text[start:end],
+                code=f"{label} armed groups",
+                kind="group",
+                form="group",
+            )
     return None
 
 
@@ -348,6 +391,21 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
     return None, raiser, passive
 
 
+def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
+    """The noun phrase a relative pronoun stands for: the one right before it, climbing
+    "rounds of ammunition" to its head and taking its conjuncts; the parser's attachment of the
+    clause (often to an earlier noun) is the fallback."""
+    before = pronoun.nbor(-1) if pronoun.i > pronoun.sent.start else None
+    while before is not None and before.is_punct and before.i > pronoun.sent.start:
+        before = before.nbor(-1)
+    if before is None or before.pos_ not in ("NOUN", "PROPN"):
+        return [clause.head]
+    head = before
+    while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
+        head = head.head.head
+    return [head, *(c for c in head.conjuncts if c.i < head.i)]
+
+
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -368,7 +426,10 @@ def _verb_transfers(
     theme_roots: list[Token] = []
     party_objects: list[Token] = []
     for obj in objects + datives:
-        if item_heads([obj], index) and party(obj, index) is None:
+        if obj.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            # "the rounds that the Navy seized": the object is the relative's antecedent.
+            theme_roots.extend(_antecedent(obj, verb))
+        elif item_heads([obj], index) and party(obj, index) is None:
             theme_roots.append(obj)
         else:
             party_objects.append(obj)
@@ -432,6 +493,11 @@ def _verb_transfers(
             return []
         suppliers, recipients = from_parties, to_parties
     else:  # interdict: the seizing party is neither side; roles come from origins and "to X"
+        if not from_parties or not to_parties:
+            # "seized by the Navy from a dhow in the Arabian Sea, enroute from Iran to Yemen"
+            route_from, route_to = _route_parties(verb, index)
+            from_parties = from_parties or route_from
+            to_parties = to_parties or route_to
         suppliers = from_parties or item_origins
         recipients = to_parties
         rule += ":seized"
@@ -441,6 +507,27 @@ def _verb_transfers(
         # "We are also providing 155mm rounds": the parties come from the discourse frame.
         return [frame_mention(verb, entry, sent, index, heads, "verb:supply:pronoun")]
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
+
+
+ROUTE_STOP_DEPS = frozenset({"relcl", "ccomp", "agent", "nsubj", "nsubjpass", "dobj", "parataxis"})
+
+
+def _route_parties(
+    verb: Token, index: SentenceIndex
+) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Origin and destination named anywhere under a seizure verb ("in transit from X to Y",
+    "enroute from X and destined for Y"), outside relative clauses, the agent and the theme."""
+    from_parties: list[ActorMention] = []
+    to_parties: list[ActorMention] = []
+    stack = [c for c in verb.children if c.dep_ not in ROUTE_STOP_DEPS]
+    while stack:
+        token = stack.pop()
+        if token.dep_ == "prep" and token.lower_ == "from":
+            from_parties.extend(m for m in _prep_parties(token, index) if m not in from_parties)
+        elif token.dep_ == "prep" and token.lower_ in RECIPIENT_PREPS:
+            to_parties.extend(m for m in _prep_parties(token, index) if m not in to_parties)
+        stack.extend(c for c in token.children if c.dep_ not in ROUTE_STOP_DEPS)
+    return from_parties, to_parties
 
 
 def _nested_recipients(
