@@ -17,8 +17,8 @@ import click
 
 from armstrace.errors import ArmstraceError
 from armstrace.kb import commands as kb_commands
-from armstrace.serve import commands as serve_commands
 from armstrace.records import CATEGORIES, STATUSES, Claim
+from armstrace.serve import commands as serve_commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 
