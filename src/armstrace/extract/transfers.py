@@ -94,6 +94,7 @@ class TriggerEntry:
     part: str  # "verb" | "noun"
     needs_origin: bool = False
     needs_from: bool = False
+    needs_to: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,7 @@ def lexicon() -> Lexicon:
                     part=part[:-1],
                     needs_origin=bool(row.get("needs_origin", False)),
                     needs_from=bool(row.get("needs_from", False)),
+                    needs_to=bool(row.get("needs_to", False)),
                 )
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")
@@ -356,7 +358,7 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
         if subjects:
             subject = subjects[0]
             if subject.lower_ in RELATIVE_PRONOUNS and current.dep_ == "relcl":
-                subject = current.head
+                subject = _relative_head(current.head, index)
             return subject, raiser, passive
         if current.dep_ == "relcl":
             return current.head, raiser, passive
@@ -404,6 +406,18 @@ def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
     while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
         head = head.head.head
     return [head, *(c for c in head.conjuncts if c.i < head.i)]
+
+
+def _relative_head(head: Token, index: SentenceIndex) -> Token:
+    """ "assistance for Ukraine, which will provide...": a relative clause after an item's
+    recipient phrase describes the item, not the recipient."""
+    if (
+        head.dep_ == "pobj"
+        and head.head.lower_ in ("for", "to")
+        and head.head.head.i in index.item_at
+    ):
+        return head.head.head
+    return head
 
 
 def _agent(verb: Token) -> Token | None:
@@ -473,13 +487,15 @@ def _verb_transfers(
     if entry.direction == "supply":
         suppliers = subject_parties or agent_parties or from_parties or item_origins
         recipients = to_parties
-        if not recipients:
+        if not recipients and not entry.needs_to:
             recipients = [m for o in party_objects for m in parties(o, index)]
-        if not recipients and objects and heads:
+        if not recipients and objects and heads and not entry.needs_to:
             # "share missile technology with North Korea": the with-phrase is the recipient.
             recipients = [m for w in with_objects for m in parties(w, index)]
         if not recipients:
             recipients = _nested_recipients(theme_roots, index, exclude=suppliers)
+        if entry.needs_to and not recipients:
+            return []
     elif entry.direction == "acquire":
         recipients = subject_parties or agent_parties
         suppliers = from_parties or item_origins
@@ -509,6 +525,7 @@ def _verb_transfers(
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
 
 
+SEIZURE_LEMMAS = frozenset({"seize", "intercept", "interdict", "confiscate", "impound", "capture"})
 ROUTE_STOP_DEPS = frozenset({"relcl", "ccomp", "agent", "nsubj", "nsubjpass", "dobj", "parataxis"})
 
 
@@ -653,6 +670,13 @@ def _noun_transfers(
     ]
     if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
         owner = _inherited_subject(noun, index)
+    if not owner and noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        # "Biden's announcement of a new package for Ukraine": the announcer owns the package.
+        owner = [
+            index.actor_at[c.i]
+            for c in noun.head.head.children
+            if c.dep_ == "poss" and c.i in index.actor_at
+        ]
     if not owner and noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in ANNOUNCING_VERBS:
         # "The United States announced a new package of assistance for Ukraine"
         owner = parties(
@@ -820,4 +844,12 @@ def transit(
         place = index.place_at.get(token.i)
         if place is not None and place not in route:
             route.append(place)
+        if (
+            place is not None
+            and trigger.lemma_.lower() in SEIZURE_LEMMAS
+            and place.kind in ("sea", "strait")
+            and place.name not in via
+        ):
+            # A cargo seized at sea was crossing it: the sea is on the way.
+            via.append(place.name)
     return tuple(via), tuple(route)
