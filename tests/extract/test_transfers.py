@@ -201,6 +201,19 @@ def test_list_lines_inherit_the_package_frame() -> None:
     assert ("USA", "UKR", "sensor") in found
 
 
+def test_item_less_trigger_frames_the_list_that_follows() -> None:
+    text = (
+        "Finland's ministry approved a possible sale to Estonia of a coastal defence network.\n"
+        "The following items will be included: unmanned aerial systems; spare parts."
+    )
+    extraction = extract_document(Document.make(text, "t"))
+    assert ("FIN", "EST", "uav") in {
+        (c.supplier, c.recipient, c.category) for c in extraction.claims
+    }
+    # the item-less sale itself yields no claim
+    assert all(c.items for c in extraction.claims)
+
+
 def test_transit_region_is_via() -> None:
     text = (
         "North Korea is covertly supplying artillery shells to Russia while trying to make it "

@@ -120,11 +120,18 @@ def complete_parties(
                 and 0 <= m.span_start - c.mention.span_start <= FRAME_REACH
             ]
             if before:
-                frame = before[-1].mention
+                frame = before[-1]
                 m = replace(
-                    m, supplier=frame.supplier, recipient=frame.recipient, rule=m.rule + ":frame"
+                    m,
+                    supplier=frame.mention.supplier,
+                    recipient=frame.mention.recipient,
+                    rule=m.rule + ":frame",
                 )
-                out.append(replace(sm, mention=m, speaker=sm.speaker or before[-1].speaker))
+                # A list or "the package includes" shares the status of the package it lists.
+                status = frame.status if m.direction == "include" else sm.status
+                out.append(
+                    replace(sm, mention=m, speaker=sm.speaker or frame.speaker, status=status)
+                )
             continue
         if m.supplier is not None and m.recipient is not None:
             out.append(sm)

@@ -62,7 +62,7 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
             list_open = line is not None or not sent.text.strip()
         if sent.text.rstrip().endswith(":"):
             list_open = True
-        elif mentions and mentions[0].rule != "list":
+        elif any(m.items for m in mentions) and mentions[0].rule != "list":
             list_open = False
         for mention in mentions:
             attribution = source_at(attributions, doc[mention.trigger].idx)

@@ -455,7 +455,7 @@ def _verb_transfers(
     heads = item_heads(theme_roots, index)
     if not heads:
         heads = item_heads([verb], index)
-    if not heads:
+    if not heads and (entry.direction not in FRAME_DIRECTIONS or entry.needs_origin):
         return []
     items = _items_of(heads, index)
     item_origins = origins(heads, index)
@@ -525,6 +525,9 @@ def _verb_transfers(
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
 
 
+# A supply or acquire trigger whose items the catalogue does not know ("a sale to TECRO of a
+# tactical network") still sets the frame for the item list that follows; it yields no claim.
+FRAME_DIRECTIONS = frozenset({"supply", "acquire"})
 SEIZURE_LEMMAS = frozenset({"seize", "intercept", "interdict", "confiscate", "impound", "capture"})
 ROUTE_STOP_DEPS = frozenset({"relcl", "ccomp", "agent", "nsubj", "nsubjpass", "dobj", "parataxis"})
 
@@ -660,7 +663,7 @@ def _noun_transfers(
     if not heads and noun.head.i != noun.i:
         # "provided X as part of a package": look at the governing verb's objects.
         heads = item_heads([c for c in noun.head.children if c.dep_ in OBJECT_DEPS], index)
-    if not heads:
+    if not heads and entry.direction not in FRAME_DIRECTIONS:
         return []
     items = _items_of(heads, index)
     owner = [
