@@ -149,6 +149,7 @@ class ItemMention:
     category: str
     designation: str | None = None  # canonical catalogue name when a known system
     generic: bool = False  # "arms", "weapons", "military equipment"
+    support: bool = False  # services that come with a sale: training, spare parts, manuals
     calibre_mm: float | None = None
     quantity: Quantity | None = None
 

@@ -251,3 +251,29 @@ def test_evidence_is_an_exact_substring_within_the_limit() -> None:
 def test_hostile_text_does_not_crash(text: str) -> None:
     extraction = extract_document(Document.make(text, "t"))
     assert isinstance(extraction.claims, tuple)
+
+
+def test_support_services_beside_a_weapon_join_its_claim() -> None:
+    text = "Spain will sell Morocco 12 patrol boats, with training and spare parts."
+    found = triples(text)
+    assert ("ESP", "MAR", "ship") in found
+    assert not {c for _, _, c in found} & {"technology", "dual_use_components"}
+
+
+def test_training_alone_is_a_technology_claim() -> None:
+    assert ("RUS", "MLI", "technology") in triples("Russia provided training to Mali's army.")
+
+
+def test_unspecified_platforms_are_not_folded_into_specific_claims() -> None:
+    text = "The package for Ukraine includes 20 tactical vehicles and 5,000 artillery rounds."
+    text = "Canada announced a package for Ukraine. " + text
+    assert {"military_equipment_unspecified", "ammunition"} <= {c for _, _, c in triples(text)}
+
+
+def test_a_mostly_receiving_party_is_not_made_a_supplier_by_discourse() -> None:
+    text = (
+        "Canada delivered 40 armoured vehicles to Ukraine. Canada also sent artillery shells "
+        "to Ukraine. The vehicles improve Ukraine's ability to transport troops and augment "
+        "the helicopters it already flies."
+    )
+    assert all(supplier != "UKR" for supplier, _, _ in triples(text))

@@ -60,7 +60,9 @@ def evidence_span(text: str, mention: TransferMention) -> tuple[int, int]:
 
 def _split_by_category(mention: TransferMention) -> dict[str, tuple[ItemMention, ...]]:
     groups: dict[str, list[ItemMention]] = {}
-    for item in mention.items:
+    main = [item for item in mention.items if not item.support]
+    # Training and spare parts listed beside a weapon come with it; alone they are the claim.
+    for item in main or mention.items:
         groups.setdefault(item.category, []).append(item)
     return {category: tuple(items) for category, items in groups.items()}
 
@@ -154,6 +156,10 @@ def _code(actor: ActorMention | None) -> str | None:
     return actor.code if actor is not None else None
 
 
+def _side(m: TransferMention, supplier: bool) -> ActorMention | None:
+    return m.supplier if supplier else m.recipient
+
+
 def _counterpart(
     m: TransferMention,
     present: ActorMention,
@@ -169,6 +175,14 @@ def _counterpart(
     if frames:
         nearest = min(frames, key=lambda f: abs(f.span_start - m.span_start))
         return nearest.recipient if as_supplier else nearest.supplier
+    # A party that this document names mostly on the other side is not filled in: "Ukraine's
+    # ability to transport troops" in a story of US deliveries to Ukraine is no supply by Ukraine.
+    same_side = sum(1 for c in complete if _code(_side(c.mention, as_supplier)) == present.code)
+    other_side = sum(
+        1 for c in complete if _code(_side(c.mention, not as_supplier)) == present.code
+    )
+    if other_side > same_side:
+        return None
     code = next((c for c, n in party_counts.most_common() if c != present.code and n >= 1), None)
     if code is None:
         return None
@@ -250,5 +264,14 @@ def _fold_generic(
         specific = [
             k for k in groups if k[0] == supplier and k[1] == recipient and k[2] != GENERIC_CATEGORY
         ]
-        if specific:
-            groups[specific[0]].extend(groups.pop(key))
+        if not specific:
+            continue
+        # "tactical vehicles" are unspecified but not a restatement: only generic words fold.
+        members = groups[key]
+        generic = [pair for pair in members if all(item.generic for item in pair[1])]
+        kept = [pair for pair in members if pair not in generic]
+        groups[specific[0]].extend(generic)
+        if kept:
+            groups[key] = kept
+        else:
+            del groups[key]

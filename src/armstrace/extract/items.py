@@ -68,6 +68,7 @@ class _Term:
     modifier_only: bool = False
     attributive: bool = False
     not_after: frozenset[str] = frozenset()
+    support: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +204,7 @@ def _generic_terms(data: dict[str, Any], roles: dict[str, _Role]) -> Iterable[tu
             modifier_only=bool(row.get("modifier_only")),
             attributive=bool(row.get("attributive")),
             not_after=frozenset(fold(w) for w in row.get("not_after", [])),
+            support=bool(row.get("support")),
         )
         forms = [(name, False)]
         if not row.get("mass") and not row.get("modifier_only"):
@@ -739,6 +741,7 @@ def find_items(text: str) -> list[ItemMention]:
                 category=str(item.category),
                 designation=item.designation,
                 generic=head.generic and item.category == "military_equipment_unspecified",
+                support=head.support and len(item.pieces) == 1,
                 calibre_mm=item.calibre,
                 quantity=quantity,
             )

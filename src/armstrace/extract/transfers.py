@@ -362,7 +362,7 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             return subject, raiser, passive
         if current.dep_ == "relcl":
             return current.head, raiser, passive
-        if current.dep_ == "acl" and current.head.pos_ == "NOUN":
+        if current.dep_ == "acl" and current.head.lemma_.lower() in INTENT_NOUNS:
             owner = next((c for c in current.head.children if c.dep_ == "poss"), None)
             if owner is not None and party(owner, index) is not None:
                 return owner, raiser, passive
@@ -391,6 +391,16 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             break
         break
     return None, raiser, passive
+
+
+def _own_clause(token: Token) -> bool:
+    """A coordinated verb with its own object ("transport troops and augment the helicopters"),
+    whose items are not the first verb's when that verb has an object of its own."""
+    return (
+        token.dep_ == "conj"
+        and token.pos_ == "VERB"
+        and any(c.dep_ in OBJECT_DEPS for c in token.children)
+    )
 
 
 def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
@@ -454,7 +464,8 @@ def _verb_transfers(
         theme_roots.append(acl_head)
     heads = item_heads(theme_roots, index)
     if not heads:
-        heads = item_heads([verb], index)
+        # Parser slips: the item sits elsewhere under the verb, but not in another clause.
+        heads = item_heads([c for c in verb.children if not (objects and _own_clause(c))], index)
     if not heads and (entry.direction not in FRAME_DIRECTIONS or entry.needs_origin):
         return []
     items = _items_of(heads, index)
@@ -525,6 +536,13 @@ def _verb_transfers(
     return _combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
 
 
+# "Russia's efforts to acquire": the owner of these nouns is the subject of the verb they take;
+# not of "Ukraine's ability to transport troops".
+INTENT_NOUNS = frozenset(
+    {"effort", "attempt", "bid", "plan", "push", "drive", "decision", "move", "offer", "deal"}
+    | {"agreement", "request", "need", "desire", "intention", "intent", "readiness", "commitment"}
+    | {"promise", "pledge", "willingness", "refusal", "proposal", "scheme", "campaign", "order"}
+)
 # A supply or acquire trigger whose items the catalogue does not know ("a sale to TECRO of a
 # tactical network") still sets the frame for the item list that follows; it yields no claim.
 FRAME_DIRECTIONS = frozenset({"supply", "acquire"})
