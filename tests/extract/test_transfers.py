@@ -277,3 +277,23 @@ def test_a_mostly_receiving_party_is_not_made_a_supplier_by_discourse() -> None:
         "the helicopters it already flies."
     )
     assert all(supplier != "UKR" for supplier, _, _ in triples(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "related" items come with the weapon named before them
+        (
+            "Iran shipped cruise missiles and related technology to the Houthis.",
+            {("IRN", "Houthis", "missile")},
+        ),
+        # a to-phrase that the parser hangs on the verb governing the trigger noun; the noun
+        # names no supplier of its own
+        (
+            "Officials failed to prevent the transfer of rockets to Hezbollah fighters.",
+            {(None, "Hezbollah", "ammunition")},
+        ),
+    ],
+)
+def test_exact_claims(text: str, expected: set[tuple[str | None, str, str]]) -> None:
+    assert triples(text) == expected

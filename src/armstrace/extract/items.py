@@ -707,6 +707,10 @@ def _valid(item: _Found, quantity: Quantity | None) -> bool:
     return True
 
 
+# "ballistic missiles and related technology": what is related comes with the weapon before it.
+_RELATED = re.compile(r"\b(?:related|associated|accompanying|ancillary)\s+$", re.IGNORECASE)
+
+
 def find_items(text: str) -> list[ItemMention]:
     """Every item the text names, leftmost-longest and non-overlapping, with char offsets."""
     lex = _lexicon()
@@ -741,7 +745,8 @@ def find_items(text: str) -> list[ItemMention]:
                 category=str(item.category),
                 designation=item.designation,
                 generic=head.generic and item.category == "military_equipment_unspecified",
-                support=head.support and len(item.pieces) == 1,
+                support=(head.support and len(item.pieces) == 1)
+                or bool(_RELATED.search(text, max(0, item.start - 16), item.start)),
                 calibre_mm=item.calibre,
                 quantity=quantity,
             )

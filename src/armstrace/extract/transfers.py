@@ -247,8 +247,8 @@ def _located_group(token: Token, index: SentenceIndex) -> ActorMention | None:
         place = index.place_at.get(where.i)
         if actor is None and place is None:
             continue
-        if not armed and actor is not None and actor.kind == "state":
-            return actor
+        if actor is not None and (actor.kind != "state" or not armed):
+            return actor  # "Houthi militants" are the Houthis; "militias in Iraq" Iraq
         label = actor.text if actor is not None else place.text if place is not None else ""
         if armed and label:
             start, end = token.left_edge.idx, token.right_edge.idx + len(token.right_edge.text)
@@ -707,6 +707,15 @@ def _noun_transfers(
     to_parties = _recipient_parties(noun, index) or _nested_recipients(
         of_objects, index, exclude=owner
     )
+    if not to_parties and noun.dep_ in OBJECT_DEPS and noun.head.pos_ == "VERB":
+        # "failed to prevent the transfer of missiles to the Houthis": the parser hangs the
+        # to-phrase on the verb that governs the noun.
+        to_parties = [
+            m
+            for p in _preps(noun.head, frozenset({"to", "into"}))
+            for m in _prep_parties(p, index)
+            if m not in owner
+        ]
     item_origins = [m for m in origins(heads, index) if m not in to_parties]
     rule = f"noun:{entry.direction}"
     if entry.direction == "acquire":
