@@ -287,6 +287,18 @@ def test_a_mostly_receiving_party_is_not_made_a_supplier_by_discourse() -> None:
             "Iran shipped cruise missiles and related technology to the Houthis.",
             {("IRN", "Houthis", "missile")},
         ),
+        # "its attempts": the possessive pronoun is the closest party before it, not the
+        # subject of the sentence
+        (
+            "Canada and Japan issued a statement condemning Russia for its attempts to "
+            "purchase artillery shells from North Korea.",
+            {("PRK", "RUS", "ammunition")},
+        ),
+        # a UN sanctions panel named after a country is not that country
+        (
+            "The Yemen Panel reported that Iran shipped drones to the Houthis.",
+            {("IRN", "Houthis", "uav")},
+        ),
         # a to-phrase that the parser hangs on the verb governing the trigger noun; the noun
         # names no supplier of its own
         (

@@ -364,6 +364,8 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
             return current.head, raiser, passive
         if current.dep_ == "acl" and current.head.lemma_.lower() in INTENT_NOUNS:
             owner = next((c for c in current.head.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.pos_ == "PRON":
+                owner = _pronoun_antecedent(owner, index)
             if owner is not None and party(owner, index) is not None:
                 return owner, raiser, passive
         if current.dep_ in ("xcomp", "advcl") and current.head.lemma_.lower() in lex.raising:
@@ -416,6 +418,15 @@ def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
     while head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.pos_ == "NOUN":
         head = head.head.head
     return [head, *(c for c in head.conjuncts if c.i < head.i)]
+
+
+def _pronoun_antecedent(pronoun: Token, index: SentenceIndex) -> Token | None:
+    """ "condemned Russia for its attempts to buy": "its" is the closest party before it in
+    the sentence."""
+    for i in range(pronoun.i - 1, pronoun.sent.start - 1, -1):
+        if i in index.actor_at:
+            return pronoun.doc[i]
+    return None
 
 
 def _relative_head(head: Token, index: SentenceIndex) -> Token:
