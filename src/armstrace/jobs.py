@@ -181,6 +181,9 @@ def ingest_paths(
                 warnings=warnings + extraction.notes,
             )
         )
+    from armstrace.kb.records import refresh_records
+
+    refresh_records(store)  # records follow the claims: recomputed once per batch
     return report
 
 

@@ -1,10 +1,341 @@
-"""CLI commands of the knowledge base: transfer records, actor profiles, exports, SIPRI import.
+"""CLI commands of the knowledge base: transfer records, actor profiles, SIPRI import.
 
-`cli.py` adds every command in COMMANDS to the `armstrace` group, so this module owns them.
+`cli.py` adds every command in COMMANDS to the `armstrace` group, so this module owns them. Each
+command parses options, calls one library function and prints; errors are ArmstraceErrors.
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
 import click
 
-COMMANDS: list[click.Command] = []
+from armstrace.errors import InputError
+from armstrace.records import CATEGORIES, STATUSES
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
+CSV_FIELDS = (
+    "id",
+    "supplier",
+    "recipient",
+    "category",
+    "designations",
+    "items",
+    "status",
+    "first_seen",
+    "last_seen",
+    "support",
+    "independent_sources",
+    "confidence",
+    "denials",
+    "embargo",
+    "sipri",
+)
+
+
+def _db_option(func: F) -> F:
+    return click.option("--db", envvar="ARMSTRACE_DB", default=None, help=DB_HELP)(func)
+
+
+def _actor(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    from armstrace.extract.actors import resolve_actor
+
+    code = resolve_actor(value)
+    if code is None:
+        raise InputError(f"unknown actor {value!r} for {option}: use a code (IRN) or a name (Iran)")
+    return code
+
+
+def _day(value: datetime | None) -> Any:
+    return value.date() if value is not None else None
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@click.command()
+@_db_option
+@click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
+@click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
+@click.option("--actor", help="Either side: a name or code.")
+@click.option("--category", type=click.Choice(CATEGORIES))
+@click.option("--status", type=click.Choice(STATUSES), help="The record's current status.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last seen on or after.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="First seen by then.")
+@click.option("--embargo-only", is_flag=True, help="Only records flagged by an embargo.")
+@click.option("--min-sources", type=click.IntRange(min=1), help="At least N independent sources.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+def transfers(
+    db: str | None,
+    supplier: str | None,
+    recipient: str | None,
+    actor: str | None,
+    category: str | None,
+    status: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    embargo_only: bool,
+    min_sources: int | None,
+    limit: int,
+    offset: int,
+    fmt: str,
+) -> None:
+    """List transfer records (claims merged across documents), last seen first.
+
+    \b
+    Example:
+      armstrace transfers --supplier "North Korea" --recipient Russia
+      armstrace transfers --actor Iran --min-sources 2 --format json
+      armstrace transfers --embargo-only --since 2023-01-01 --format csv > flagged.csv
+    """
+    from armstrace.kb.records import RecordFilter, count_records, list_records
+    from armstrace.store import open_store
+
+    filters = RecordFilter(
+        supplier=_actor(supplier, "--supplier"),
+        recipient=_actor(recipient, "--recipient"),
+        actor=_actor(actor, "--actor"),
+        category=category,
+        status=status,
+        since=_day(since),
+        until=_day(until),
+        embargo_only=embargo_only,
+        min_sources=min_sources,
+    )
+    with open_store(db) as store:
+        rows = [r.to_dict() for r in list_records(store, filters, limit=limit, offset=offset)]
+        total = count_records(store, filters)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        _write_csv(rows)
+    else:
+        _print_table(rows)
+        click.echo(f"{len(rows)} of {total} records (offset {offset})")
+
+
+def _write_csv(rows: Sequence[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                **row,
+                "designations": "; ".join(row["designations"]),
+                "items": "; ".join(row["items"]),
+                "denials": len(row["denials"]),
+                "embargo": "; ".join(sorted({e["regime"] for e in row["embargo"]})),
+                "sipri": "; ".join(s["deal_id"] for s in row["sipri"]),
+            }
+        )
+
+
+def _print_table(rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        click.echo("  (no transfer records; `armstrace ingest` adds documents)")
+        return
+    click.echo(
+        f"{'id':10} {'supplier':8} {'recipient':9} {'category':16} {'status':10} "
+        f"{'last seen':10} {'src':>3} {'conf':>4}  flags  items"
+    )
+    for r in rows:
+        flags = ("E" if r["embargo"] else "-") + ("D" if r["denials"] else "-")
+        flags += "S" if r["sipri"] else "-"
+        click.echo(
+            f"{r['id'][:10]:10} {r['supplier'] or '?':8} {r['recipient'] or '?':9} "
+            f"{r['category'][:16]:16} {r['status']:10} {r['last_seen'] or 'undated':10} "
+            f"{r['independent_sources']:>3} {r['confidence']:>4.2f}  {flags:5}  "
+            f"{_clip('; '.join(r['designations'] or r['items']), 40)}"
+        )
+    click.echo("flags: E embargo, D denied by someone, S listed by SIPRI")
+
+
+@click.command()
+@click.argument("record_id")
+@_db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def transfer(record_id: str, db: str | None, fmt: str) -> None:
+    """Show one transfer record: who alleges, confirms and denies it, and why its confidence.
+
+    \b
+    Example:
+      armstrace transfer 9ff6fa3f
+      armstrace transfer 9ff6fa3f --format json
+    """
+    from armstrace.kb.records import get_record
+    from armstrace.store import open_store
+
+    with open_store(db) as store:
+        record = get_record(store, record_id).to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    r = record
+    click.echo(f"record      {r['id']}")
+    click.echo(
+        f"transfer    {r['supplier_name'] or '?'} ({r['supplier'] or '?'}) → "
+        f"{r['recipient_name'] or '?'} ({r['recipient'] or '?'}), {r['category']}"
+    )
+    if r["designations"]:
+        click.echo(f"systems     {', '.join(r['designations'])}")
+    click.echo(f"items       {_clip('; '.join(r['items']), 100)}")
+    if r["quantity"]:
+        click.echo(f"quantity    {r['quantity']['text']}")
+    click.echo(f"status      {r['status']}   seen {r['first_seen']} … {r['last_seen']}")
+    click.echo(f"support     {r['support']} claims, {r['independent_sources']} independent sources")
+    click.echo(f"confidence  {r['confidence']:.2f}")
+    for reason in r["confidence_reasons"]:
+        click.echo(f"              {reason}")
+    _who(r["claims"], r["denials"])
+    if r["via"]:
+        click.echo(f"via         {', '.join(r['via'])}")
+    if r["route"]:
+        click.echo(f"route       {' → '.join(p['name'] for p in r['route'])}")
+    for flag in r["embargo"]:
+        click.echo(f"embargo     {flag['regime']}: {flag['reason']}")
+    for deal in r["sipri"]:
+        years = ", ".join(str(y) for y in deal["delivery_years"]) or "none yet"
+        click.echo(
+            f"sipri       {deal['designation']} ({deal['description']}), ordered "
+            f"{deal['order_year']}, delivered {years} [{deal['deal_id'][:10]}]"
+        )
+    click.echo("history")
+    for event in r["status_history"]:
+        click.echo(
+            f"  {event['date'] or 'undated':10} {event['status']:10} "
+            f"{event['source'] or '(author)'}  [{event['claim_id'][:10]}]"
+        )
+    for title, refs in (("claims", r["claims"]), ("denials", r["denials"])):
+        if refs:
+            click.echo(title)
+        for ref in refs:
+            click.echo(
+                f"  [{ref['claim_id'][:10]}] {ref['date'] or 'undated'} {ref['document_name']} "
+                f"({ref['outlet'] or 'unknown outlet'}), {ref['source_kind']}: "
+                f"{ref['source'] or '(author)'}"
+            )
+            click.echo(f"      “{_clip(ref['evidence'], 150)}”")
+
+
+_ROLES = {
+    "happened": "confirms",
+    "pending": "confirms",
+    "unconfirmed": "alleges",
+    "denied": "denies",
+}
+
+
+def _who(claims: Sequence[dict[str, Any]], denials: Sequence[dict[str, Any]]) -> None:
+    from armstrace.records import STATUS_GROUPS
+
+    said: dict[str, list[str]] = {"alleges": [], "confirms": [], "denies": []}
+    for ref in [*claims, *denials]:
+        role = _ROLES[STATUS_GROUPS[ref["status"]]]
+        who = ref["source"] or f"{ref['outlet'] or ref['document_name']} (author)"
+        if who not in said[role]:
+            said[role].append(who)
+    for role in ("confirms", "alleges", "denies"):
+        if said[role]:
+            click.echo(f"{role:11} {'; '.join(said[role])}")
+
+
+@click.command()
+@click.argument("actor")
+@_db_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def actor(actor: str, db: str | None, fmt: str) -> None:
+    """Profile a state or group: its transfers both ways, counterparts, embargoes, timeline.
+
+    \b
+    Example:
+      armstrace actor PRK
+      armstrace actor "North Korea" --format json
+    """
+    from armstrace.kb.profiles import actor_profile
+    from armstrace.store import open_store
+
+    with open_store(db) as store:
+        profile = actor_profile(store, actor).to_dict()
+    if fmt == "json":
+        click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        return
+    p = profile
+    click.echo(f"{p['name']} ({p['code']}), {p['kind']}")
+    for title, key, other in (
+        ("as supplier", "as_supplier", "recipient"),
+        ("as recipient", "as_recipient", "supplier"),
+    ):
+        click.echo(f"{title}: {len(p[key])} records")
+        for r in p[key]:
+            click.echo(
+                f"  {r['id'][:10]} {'to' if other == 'recipient' else 'from'} "
+                f"{r[other] or '?':5} {r['category']:16} {r['status']:10} "
+                f"{r['last_seen'] or 'undated':10} conf {r['confidence']:.2f}"
+            )
+    if p["counterparts"]:
+        parts = ", ".join(f"{c['name']} ({c['records']})" for c in p["counterparts"])
+        click.echo(f"counterparts: {parts}")
+    if p["categories"]:
+        click.echo("categories: " + ", ".join(f"{k} {n}" for k, n in p["categories"].items()))
+    for flag in p["embargo"]:
+        click.echo(f"embargo: {flag['regime']} ({flag['issuer']}), as {flag['side']}")
+    if p["timeline"]:
+        click.echo("timeline:")
+        for entry in p["timeline"]:
+            click.echo(
+                f"  {entry['month']}  {entry['supplier'] or '?'} → {entry['recipient'] or '?'}"
+                f"  ({entry['records']})"
+            )
+
+
+@click.command(name="import-sipri")
+@click.argument("path", type=click.Path(dir_okay=False))
+@_db_option
+def import_sipri(path: str, db: str | None) -> None:
+    """Load a SIPRI trade-register export (CSV) and link transfer records to its deals.
+
+    The deals replace any imported before; records then list the deals that match them by
+    pair, designation or category, and years.
+
+    \b
+    Example:
+      armstrace import-sipri trade-register.csv --db arms.db
+      armstrace transfers --db arms.db --format json   # see each record's "sipri" list
+    """
+    from armstrace.kb.records import import_sipri as run_import
+    from armstrace.store import open_store
+
+    with open_store(db) as store:
+        result = run_import(store, path)
+    for warning in result.imported.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"{len(result.imported.deals)} SIPRI deals stored; {result.linked} of {result.records} "
+        "transfer records match one"
+    )
+
+
+COMMANDS: list[click.Command] = [transfers, transfer, actor, import_sipri]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -18,8 +19,11 @@ from armstrace.records import CATEGORIES, STATUSES, Claim, Document, Extraction,
 
 __all__ = [
     "ALL_CLAIMS",
+    "ALL_RECORDS",
     "DEFAULT_DATABASE",
     "ClaimFilter",
+    "RecordFilter",
+    "RecordRow",
     "SearchHit",
     "Store",
     "StoreStats",
@@ -65,6 +69,57 @@ ALL_CLAIMS = ClaimFilter()
 
 
 @dataclass(frozen=True, slots=True)
+class RecordFilter:
+    """Which transfer records to read; every field left as None (or False) matches everything.
+
+    `actor` matches either side. `since` keeps records last seen on or after that day, `until`
+    records first seen on or before it; undated records are left out when either is set.
+    """
+
+    supplier: str | None = None
+    recipient: str | None = None
+    actor: str | None = None
+    category: str | None = None
+    status: str | None = None
+    since: date | None = None
+    until: date | None = None
+    embargo_only: bool = False
+    min_sources: int | None = None
+
+    def __post_init__(self) -> None:
+        ClaimFilter(category=self.category, status=self.status)  # the same checks, one message
+        if self.min_sources is not None and self.min_sources < 0:
+            raise InputError(f"min_sources must not be negative (got {self.min_sources})")
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise InputError(f"since ({self.since}) is after until ({self.until})")
+
+
+ALL_RECORDS = RecordFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A transfer record as the store keeps it: the filterable fields, and `body`, its JSON.
+
+    The store never interprets `body`; armstrace.kb.records builds and reads it.
+    """
+
+    id: str
+    supplier: str | None
+    recipient: str | None
+    category: str
+    status: str
+    first_seen: date | None
+    last_seen: date | None
+    support: int
+    independent_sources: int
+    confidence: float
+    embargo: bool
+    body: str
+    claims: tuple[tuple[str, str], ...] = ()  # (claim id, "support" | "denial")
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """A document that matched a full-text search, with a short extract around the match."""
 
@@ -97,7 +152,9 @@ class Store(Protocol):
 
     def document(self, id_or_name: str) -> Document: ...
 
-    def documents(self, limit: int | None = None, offset: int = 0) -> list[Document]: ...
+    def documents(
+        self, limit: int | None = None, offset: int = 0, *, with_text: bool = True
+    ) -> list[Document]: ...
 
     def count_documents(self) -> int: ...
 
@@ -118,6 +175,30 @@ class Store(Protocol):
     def search(self, query: str, limit: int = 20) -> list[SearchHit]: ...
 
     def stats(self) -> StoreStats: ...
+
+    # transfer records, SIPRI deals and document signatures (schema version 2)
+
+    def replace_records(self, rows: Sequence[RecordRow]) -> None: ...
+
+    def record_bodies(
+        self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0
+    ) -> list[str]: ...
+
+    def count_records(self, filters: RecordFilter = ALL_RECORDS) -> int: ...
+
+    def record_body(self, id_or_prefix: str) -> str: ...
+
+    def record_ids_for_claim(self, claim_id: str) -> list[str]: ...
+
+    def replace_sipri_deals(
+        self, rows: Sequence[tuple[str, str | None, str | None, str]]
+    ) -> int: ...
+
+    def sipri_deal_bodies(self) -> list[str]: ...
+
+    def signatures(self, document_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def save_signatures(self, signatures: Mapping[str, str]) -> None: ...
 
     def close(self) -> None: ...
 

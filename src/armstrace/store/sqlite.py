@@ -27,6 +27,7 @@ from armstrace.records import (
     content_id,
 )
 from armstrace.store import ALL_CLAIMS, ClaimFilter, SearchHit, StoreStats
+from armstrace.store.kb_tables import KnowledgeTables
 
 BUSY_TIMEOUT_SECONDS = 10.0
 MIN_PREFIX = 6
@@ -205,7 +206,7 @@ def _page(limit: int | None, offset: int) -> tuple[int, int]:
     return (-1 if limit is None else limit), offset
 
 
-class SQLiteStore:
+class SQLiteStore(KnowledgeTables):
     """The SQLite implementation of `armstrace.store.Store`."""
 
     def __init__(self, path: str) -> None:
@@ -388,11 +389,14 @@ class SQLiteStore:
             raise NotFoundError(f"{id_or_name!r} matches several documents: {ids}; give an id")
         return _document(rows[0])
 
-    def documents(self, limit: int | None = None, offset: int = 0) -> list[Document]:
-        """Documents in the order they were stored."""
+    def documents(
+        self, limit: int | None = None, offset: int = 0, *, with_text: bool = True
+    ) -> list[Document]:
+        """Documents in the order they were stored; `with_text=False` leaves `text` empty."""
+        columns = _DOCUMENT_COLUMNS if with_text else _DOCUMENT_COLUMNS.replace("d.text", "''")
         with self._errors("list documents"):
             rows = self._db.execute(
-                f"SELECT {_DOCUMENT_COLUMNS} FROM documents d ORDER BY d.seq LIMIT ? OFFSET ?",
+                f"SELECT {columns} FROM documents d ORDER BY d.seq LIMIT ? OFFSET ?",
                 _page(limit, offset),
             )
             return [_document(row) for row in rows]

@@ -1,0 +1,186 @@
+"""SQLite tables of the knowledge base (schema version 2): transfer records, SIPRI deals and
+document signatures. A mixin of SQLiteStore; it stores what armstrace.kb computes and never
+interprets a record's JSON body.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Any
+
+from armstrace.errors import InputError, NotFoundError
+from armstrace.store import ALL_RECORDS, RecordFilter, RecordRow
+
+MIN_RECORD_PREFIX = 6
+_ORDER = " ORDER BY last_seen IS NULL, last_seen DESC, id"
+_CHUNK = 500  # SQLite allows 999 bound parameters in older builds
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _record_where(filters: RecordFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause for a RecordFilter (column names fixed here, values bound)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("supplier", filters.supplier),
+        ("recipient", filters.recipient),
+        ("category", filters.category),
+        ("status", filters.status),
+    ):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if filters.actor is not None:
+        clauses.append("(supplier = ? OR recipient = ?)")
+        params += [filters.actor, filters.actor]
+    if filters.since is not None:
+        clauses.append("last_seen >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until is not None:
+        clauses.append("first_seen <= ?")
+        params.append(filters.until.isoformat())
+    if filters.embargo_only:
+        clauses.append("embargo = 1")
+    if filters.min_sources is not None:
+        clauses.append("independent_sources >= ?")
+        params.append(filters.min_sources)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _page(limit: int | None, offset: int) -> tuple[int, int]:
+    if (limit is not None and limit < 0) or offset < 0:
+        raise InputError(f"limit and offset must not be negative (got {limit}, {offset})")
+    return (-1 if limit is None else limit), offset
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class KnowledgeTables:
+    """Record, deal and signature methods; SQLiteStore supplies `_db` and the helpers below."""
+
+    _db: sqlite3.Connection
+
+    def _errors(self, action: str) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _transaction(self, action: str) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def replace_records(self, rows: Sequence[RecordRow]) -> None:
+        """Replace every stored transfer record with `rows`, in one transaction."""
+        with self._transaction("store transfer records"):
+            self._db.execute("DELETE FROM record_claims")
+            self._db.execute("DELETE FROM transfer_records")
+            self._db.executemany(
+                "INSERT INTO transfer_records (id, supplier, recipient, category, status,"
+                " first_seen, last_seen, support, independent_sources, confidence, embargo, body)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.id, r.supplier, r.recipient, r.category, r.status, _iso(r.first_seen),
+                     _iso(r.last_seen), r.support, r.independent_sources, r.confidence,
+                     int(r.embargo), r.body)
+                    for r in rows
+                ],
+            )  # fmt: skip
+            self._db.executemany(
+                "INSERT OR IGNORE INTO record_claims (record_id, claim_id, role) VALUES (?, ?, ?)",
+                [(r.id, claim_id, role) for r in rows for claim_id, role in r.claims],
+            )
+
+    def record_bodies(
+        self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0
+    ) -> list[str]:
+        """The JSON bodies of matching records, last seen first, then by id."""
+        where, params = _record_where(filters)
+        with self._errors("list transfer records"):
+            rows = self._db.execute(
+                f"SELECT body FROM transfer_records{where}{_ORDER} LIMIT ? OFFSET ?",
+                [*params, *_page(limit, offset)],
+            )
+            return [row[0] for row in rows]
+
+    def count_records(self, filters: RecordFilter = ALL_RECORDS) -> int:
+        where, params = _record_where(filters)
+        with self._errors("count transfer records"):
+            row = self._db.execute(f"SELECT count(*) FROM transfer_records{where}", params)
+            return int(row.fetchone()[0])
+
+    def record_body(self, id_or_prefix: str) -> str:
+        """A record's JSON body by its id or a unique prefix of it (at least 6 characters)."""
+        key = id_or_prefix.strip().lower()
+        if len(key) < MIN_RECORD_PREFIX:
+            raise NotFoundError(
+                f"record id {id_or_prefix!r} is too short: give at least {MIN_RECORD_PREFIX} "
+                "characters"
+            )
+        with self._errors("read a transfer record"):
+            rows = self._db.execute(
+                "SELECT id, body FROM transfer_records WHERE id >= ? AND id < ? ORDER BY id"
+                " LIMIT 11",
+                (key, key + "\U0010ffff"),
+            ).fetchall()
+        if not rows:
+            raise NotFoundError(
+                f"no transfer record with id {id_or_prefix!r}; `armstrace transfers` lists them"
+            )
+        if len(rows) > 1:
+            ids = ", ".join(row[0] for row in rows[:10])
+            raise NotFoundError(f"record id {id_or_prefix!r} is ambiguous ({ids}); give more")
+        return str(rows[0][1])
+
+    def record_ids_for_claim(self, claim_id: str) -> list[str]:
+        """The records that a claim supports or denies (a denial may touch several)."""
+        with self._errors("look up the records of a claim"):
+            rows = self._db.execute(
+                "SELECT record_id FROM record_claims WHERE claim_id = ? ORDER BY record_id",
+                (claim_id,),
+            )
+            return [row[0] for row in rows]
+
+    def replace_sipri_deals(self, rows: Sequence[tuple[str, str | None, str | None, str]]) -> int:
+        """Replace the stored SIPRI deals with (id, supplier, recipient, JSON body) rows."""
+        with self._transaction("store SIPRI deals"):
+            self._db.execute("DELETE FROM sipri_deals")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sipri_deals (id, supplier, recipient, body)"
+                " VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            return int(self._db.execute("SELECT count(*) FROM sipri_deals").fetchone()[0])
+
+    def sipri_deal_bodies(self) -> list[str]:
+        with self._errors("read SIPRI deals"):
+            return [row[0] for row in self._db.execute("SELECT body FROM sipri_deals ORDER BY id")]
+
+    def signatures(self, document_ids: Sequence[str]) -> dict[str, str]:
+        """Stored MinHash signatures of the given documents (those computed so far)."""
+        found: dict[str, str] = {}
+        with self._errors("read document signatures"):
+            for chunk in _chunks(list(document_ids)):
+                marks = ", ".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT document_id, signature FROM document_signatures"
+                    f" WHERE document_id IN ({marks})",
+                    list(chunk),
+                )
+                found.update((row[0], row[1]) for row in rows)
+        return found
+
+    def save_signatures(self, signatures: Mapping[str, str]) -> None:
+        if not signatures:
+            return
+        with self._transaction("store document signatures"):
+            self._db.executemany(
+                "INSERT OR REPLACE INTO document_signatures (document_id, signature)"
+                " SELECT ?, ? WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                [(key, value, key) for key, value in signatures.items()],
+            )
