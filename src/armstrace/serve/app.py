@@ -1,0 +1,180 @@
+"""The web application: `create_app(db)` builds the FastAPI app over one database file, with the
+REST API under /api, the dashboard at /, its static files at /static and offline API docs.
+
+It never loads anything from outside localhost: the docs page is rendered here, not from a CDN.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from armstrace.errors import ArmstraceError, InputError, ModelError, NotFoundError
+from armstrace.serve import api
+from armstrace.serve.settings import Database, Settings, require_read
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+DASHBOARD_TEMPLATE = "dashboard.html"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; base-uri 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+# Status per error class, most specific first; anything else an ArmstraceError is a fault (500).
+ERROR_STATUS: tuple[tuple[type[ArmstraceError], int], ...] = (
+    (InputError, 400),
+    (NotFoundError, 404),
+    (ModelError, 503),
+)
+
+# Used when the dashboard template is not installed: autoescaped like every page here.
+FALLBACK_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
+<body><h1>{{ title }}</h1>
+<p>The dashboard is not installed in this build; the API is at <a href="{{ api }}/stats">{{ api
+}}</a> and documented at <a href="/docs">/docs</a>.</p>
+<p>{{ stats.documents }} documents, {{ stats.claims }} claims.</p>
+<ul>{% for d in stats.recent_documents %}<li>{{ d.title or d.name }}</li>{% endfor %}</ul>
+</body></html>
+"""
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }} API</title></head>
+<body><h1>{{ title }} API {{ version }}</h1>
+<p>The machine-readable schema is <a href="/openapi.json">/openapi.json</a> (OpenAPI
+{{ openapi }}). Lists return <code>{"total", "limit", "offset", "items"}</code>; errors return
+<code>{"detail": "message"}</code>.</p>
+{% for path, operations in paths %}{% for method, op in operations %}
+<h2><code>{{ method | upper }} {{ path }}</code></h2>
+<p>{{ op.summary or "" }}</p>
+{% if op.parameters %}<ul>{% for p in op.parameters %}
+<li><code>{{ p.name }}</code> ({{ p["in"] }}{% if p.required %}, required{% endif %}){% if
+p.description %}: {{ p.description }}{% endif %}</li>{% endfor %}</ul>{% endif %}
+{% endfor %}{% endfor %}
+</body></html>
+"""
+
+
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every response (a pure ASGI middleware, so streams pass through)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("armstrace")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+def error_status(exc: ArmstraceError) -> int:
+    for kind, status in ERROR_STATUS:
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
+async def _armstrace_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ArmstraceError)
+    return JSONResponse({"detail": str(exc)}, status_code=error_status(exc))
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 with a one-line message first; inputs are not echoed (they may be long)."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    message = "; ".join(
+        f"{'.'.join(str(part) for part in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in errors
+    )
+    return JSONResponse(
+        {"detail": f"bad request parameters: {message}", "errors": jsonable_encoder(errors)},
+        status_code=422,
+    )
+
+
+def render_dashboard(environment: Environment, context: dict[str, Any]) -> str:
+    """The dashboard template, or a minimal page when the template is not installed."""
+    try:
+        template = environment.get_template(DASHBOARD_TEMPLATE)
+    except TemplateNotFound:
+        template = environment.from_string(FALLBACK_PAGE)
+    return template.render(**context)
+
+
+def create_app(db: str, *, token: str | None = None, protect_reads: bool = False) -> FastAPI:
+    """The application over the database `db` (created and migrated if new).
+
+    `token` enables writes (POST /api/ingest) for requests bearing it; without it the server is
+    read-only. `protect_reads` makes every read need the token too.
+    """
+    settings = Settings(db=db, token=token, protect_reads=protect_reads)
+    database = Database(db)
+    app = FastAPI(
+        title="armstrace",
+        version=_version(),
+        description="Sourced arms-transfer claims extracted from news and official statements.",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: /docs is served below
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_exception_handler(ArmstraceError, _armstrace_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(api.router)
+    app.include_router(api.write_router)
+    app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard(_: None = Depends(require_read)) -> HTMLResponse:
+        with database.open() as store:
+            stats = api.stats_dict(store)
+        context = {"title": "armstrace", "stats": stats, "api": "/api", "world_url": "/api/world"}
+        return HTMLResponse(render_dashboard(environment, context))
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs() -> HTMLResponse:
+        schema = app.openapi()
+        paths = [(path, list(operations.items())) for path, operations in schema["paths"].items()]
+        page = environment.from_string(DOCS_PAGE).render(
+            title=schema["info"]["title"],
+            version=schema["info"]["version"],
+            openapi=schema["openapi"],
+            paths=paths,
+        )
+        return HTMLResponse(page)
+
+    return app

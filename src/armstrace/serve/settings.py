@@ -1,0 +1,88 @@
+"""The server's settings and the two guards every request passes: read access and write access.
+
+Writes need `Authorization: Bearer <token>` matching the configured token; with no token
+configured the server refuses every write. Reads are open unless `protect_reads` is set.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+
+from fastapi import HTTPException, Request
+
+from armstrace.errors import InputError
+from armstrace.serve.queries import Queries
+from armstrace.store import Store, open_store, sqlite_path
+
+TOKEN_VARIABLE = "ARMSTRACE_TOKEN"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db: str
+    token: str | None = field(default=None, repr=False)
+    protect_reads: bool = False
+
+    def __post_init__(self) -> None:
+        if self.token is not None and not self.token.strip():
+            raise InputError(f"the API token is empty: set {TOKEN_VARIABLE} to a secret string")
+        if self.protect_reads and self.token is None:
+            raise InputError(
+                f"protecting reads needs a token: set {TOKEN_VARIABLE} to a secret string"
+            )
+
+
+class Database:
+    """Where the store lives. Each request opens its own connection: SQLite connections must not
+    cross threads, and FastAPI runs plain endpoints on a thread pool."""
+
+    def __init__(self, target: str) -> None:
+        self.path = sqlite_path(target)
+        if self.path == ":memory:":
+            raise InputError(
+                "the server needs a database file (each request opens it): give --db FILE"
+            )
+        with open_store(self.path):
+            pass  # create and migrate now, so that a bad file fails at start-up, not per request
+        self.queries = Queries(self.path)
+
+    def open(self) -> Store:
+        return open_store(self.path)
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+def _check_token(request: Request, action: str) -> None:
+    settings: Settings = request.app.state.settings
+    if settings.token is None:
+        raise HTTPException(
+            403,
+            f"{action} is disabled on this server: set {TOKEN_VARIABLE} before starting "
+            "`armstrace serve`, then send `Authorization: Bearer <token>`",
+        )
+    given = _bearer(request)
+    if given is None:
+        raise HTTPException(
+            401,
+            f"{action} needs `Authorization: Bearer <token>` (the server's {TOKEN_VARIABLE})",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(given.encode(), settings.token.encode()):
+        raise HTTPException(403, f"wrong token for {action}: send the server's {TOKEN_VARIABLE}")
+
+
+def require_write(request: Request) -> None:
+    _check_token(request, "writing")
+
+
+def require_read(request: Request) -> None:
+    settings: Settings = request.app.state.settings
+    if settings.protect_reads:
+        _check_token(request, "reading")
