@@ -34,6 +34,7 @@ def _summary(text: str) -> list[tuple[str, str]]:
         ("They asked for HIMARS rockets.", [("HIMARS rockets", "ammunition")]),
         ("Kyiv received more HIMARS launchers.", [("HIMARS launchers", "artillery")]),
         ("Paris sent Caesar howitzers.", [("Caesar howitzers", "artillery")]),
+        ("They sent 170mm self-propelled guns.", [("170mm self-propelled guns", "artillery")]),
         ("It offered MLRS rockets.", [("MLRS rockets", "ammunition")]),
         ("It offered rocket systems.", [("rocket systems", "artillery")]),
         # air defence keeps its missiles and parts
