@@ -432,6 +432,7 @@ def demo(db: str, examples: int) -> None:
       armstrace claims --db armstrace-demo.db --recipient Russia
     """
     from armstrace.jobs import ingest_paths
+    from armstrace.kb.records import RecordFilter, count_records, list_records
     from armstrace.resources import data_path
     from armstrace.store import ClaimFilter, open_store
 
@@ -444,8 +445,14 @@ def demo(db: str, examples: int) -> None:
         report = ingest_paths(articles, store)
         stats = store.stats()
         rows = store.claims(ClaimFilter(), limit=None)
+        records = count_records(store, RecordFilter())
+        flagged = list_records(store, RecordFilter(embargo_only=True), limit=None)
     click.echo(
-        f"{report.stored} documents stored, {report.claims} claims, {len(report.skipped)} skipped\n"
+        f"{report.stored} documents stored, {report.claims} claims, {len(report.skipped)} skipped"
+    )
+    click.echo(
+        f"{records} transfer records after merging across sources, {len(flagged)} touching an "
+        "arms embargo in force\n"
     )
     _summary(
         "claims by supplier → recipient",
@@ -463,7 +470,19 @@ def demo(db: str, examples: int) -> None:
                 f"{claim.category} ({claim.status}, per {src})"
             )
             click.echo(f"      “{_clip(claim.evidence, 150)}”  — {claim.document_name}")
-    click.echo(f"\nDatabase: {db}. Try: armstrace claims --db {db} --format table")
+    if flagged:
+        click.echo("\ntransfer records touching an embargo (armstrace transfer ID for more):")
+        for record in flagged[:examples]:
+            regimes = ", ".join(sorted({flag.regime for flag in record.embargo}))
+            click.echo(
+                f"  [{record.id[:10]}] {record.supplier or '?'} → {record.recipient or '?'} "
+                f"{record.category} ({record.status}; {record.independent_sources} independent "
+                f"source(s); {regimes})"
+            )
+    click.echo(
+        f"\nDatabase: {db}. Try: armstrace transfers --db {db}, or armstrace serve --db {db} "
+        "and open http://127.0.0.1:8000/"
+    )
 
 
 def _summary(title: str, counts: dict[str, int]) -> None:
