@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from armstrace.errors import ArmstraceError
+from armstrace.export.command import export as export_command
 from armstrace.kb import commands as kb_commands
 from armstrace.records import CATEGORIES, STATUSES, Claim
 from armstrace.serve import commands as serve_commands
@@ -495,7 +496,7 @@ def _summary(title: str, counts: dict[str, int]) -> None:
 # --- knowledge base and analyst surfaces ------------------------------------------------------
 # Their commands live beside their code; each module lists them in COMMANDS.
 
-for _command in (*kb_commands.COMMANDS, *serve_commands.COMMANDS):
+for _command in (*kb_commands.COMMANDS, export_command, *serve_commands.COMMANDS):
     main.add_command(_command)
 
 

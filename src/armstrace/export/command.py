@@ -1,0 +1,139 @@
+"""The `armstrace export` command: parse options, call armstrace.export.export, report counts.
+
+cli.py registers `export`; errors are ArmstraceErrors, which the group maps to exit codes.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from armstrace.errors import InputError
+from armstrace.records import CATEGORIES, STATUSES
+
+if TYPE_CHECKING:
+    from armstrace.export import ExportSummary
+
+DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
+FORMAT_NAMES = ("csv", "jsonl", "graphml", "geojson", "ftm")  # armstrace.export.FORMATS, unloaded
+
+
+def _actor(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    from armstrace.extract.actors import resolve_actor
+
+    code = resolve_actor(value)
+    if code is None:
+        raise InputError(f"unknown actor {value!r} for {option}: use a code (IRN) or a name (Iran)")
+    return code
+
+
+def _to_stdout(write: Callable[[TextIO], ExportSummary]) -> ExportSummary:
+    """Run `write` on standard output as UTF-8 with no newline translation, whatever the
+    terminal's locale (a stream without a byte buffer, as in some embedders, is used as is)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        return write(sys.stdout)
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        return write(out)
+    finally:
+        out.flush()
+        out.detach()
+
+
+@click.command(name="export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    required=True,
+    help="csv (spreadsheets), jsonl, graphml (Gephi), geojson (QGIS), ftm (Aleph).",
+)
+@click.option(
+    "--what",
+    type=click.Choice(["records", "claims"]),
+    default="records",
+    show_default=True,
+    help="Transfer records (merged) or the stored claims.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="File to write (default: standard output).",
+)
+@click.option("--db", envvar="ARMSTRACE_DB", default=None, help=DB_HELP)
+@click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
+@click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
+@click.option("--actor", help="Either side: a name or code.")
+@click.option("--category", type=click.Choice(CATEGORIES))
+@click.option("--status", type=click.Choice(STATUSES), help="Record status (or claim status).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Records last seen (claims dated) on or after this day.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Records first seen (claims dated) on or before this day.",
+)
+def export(
+    fmt: str,
+    what: str,
+    out_path: str | None,
+    db: str | None,
+    supplier: str | None,
+    recipient: str | None,
+    actor: str | None,
+    category: str | None,
+    status: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    """Export transfer records or claims for other tools: spreadsheets, Gephi, QGIS, Aleph.
+
+    Counts go to standard error, so standard output carries only the export.
+
+    \b
+    Example:
+      armstrace export --format csv --out transfers.csv
+      armstrace export --format graphml --actor Iran --out iran.graphml
+      armstrace export --format geojson --recipient Russia --since 2023-01-01 > routes.geojson
+      armstrace export --format ftm --what claims --out claims.ftm.json
+    """
+    from armstrace.export import export as run_export
+    from armstrace.export import export_to_path
+    from armstrace.kb.records import RecordFilter
+    from armstrace.store import open_store
+
+    filters = RecordFilter(
+        supplier=_actor(supplier, "--supplier"),
+        recipient=_actor(recipient, "--recipient"),
+        actor=_actor(actor, "--actor"),
+        category=category,
+        status=status,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    with open_store(db) as store:
+        if out_path is None:
+            summary = _to_stdout(
+                lambda out: run_export(store, fmt, out, what=what, filters=filters)
+            )
+        else:
+            summary = export_to_path(store, fmt, out_path, what=what, filters=filters)
+    where = out_path or "standard output"
+    click.echo(f"{summary.written} {what} exported as {fmt} to {where}", err=True)
+    for reason, count in sorted(summary.reasons.items()):
+        click.echo(f"  {count} left out: {reason}", err=True)
+    if not summary.written and not summary.left_out:
+        click.echo("  (nothing matched; `armstrace transfers` lists what is stored)", err=True)
+    sys.stderr.flush()

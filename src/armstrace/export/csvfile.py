@@ -1,0 +1,49 @@
+"""CSV export: one row per record or claim, flat columns (lists joined with "; "), UTF-8 with a
+header, for spreadsheets (Excel, LibreOffice) and pandas. Never reads the store itself."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TextIO
+
+from armstrace.export.base import Tally
+from armstrace.export.source import (
+    CLAIM_COLUMNS,
+    RECORD_COLUMNS,
+    ClaimItem,
+    Scalar,
+    claim_row,
+    record_row,
+)
+from armstrace.kb.records import TransferRecord
+
+__all__ = ["cell", "write_claims", "write_records"]
+
+
+def cell(value: Scalar) -> str:
+    """How a value reads in a cell: empty for none, `true`/`false` for flags."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _write(rows: Iterable[Mapping[str, Scalar]], columns: Sequence[str], out: TextIO) -> Tally:
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    tally = Tally()
+    for row in rows:
+        writer.writerow({key: cell(row[key]) for key in columns})
+        tally.written += 1
+    tally.objects = tally.written
+    return tally
+
+
+def write_records(records: Iterable[TransferRecord], out: TextIO) -> Tally:
+    return _write((record_row(r) for r in records), RECORD_COLUMNS, out)
+
+
+def write_claims(claims: Iterable[ClaimItem], out: TextIO) -> Tally:
+    return _write((claim_row(c) for c in claims), CLAIM_COLUMNS, out)
