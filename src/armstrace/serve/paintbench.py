@@ -1,0 +1,79 @@
+"""First paint of the dashboard on a large database, timed in headless Chromium.
+
+    python -m armstrace.serve.apibench --db big.db      # builds 50,000 generated claims
+    python -m armstrace.serve.paintbench --db big.db    # serves it and times the dashboard
+
+"First paint" here is what an analyst waits for: from navigation until the network graph has
+drawn its edges, the map its countries and the timeline its bars. Prints a markdown table of
+each run; nothing is asserted (speed is measured, never tested).
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import threading
+import time
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Selectors rather than a JavaScript predicate: the page's CSP forbids eval.
+DRAWN = ("#app[data-ready]", "#graph .edge", "#map path.country", "#timeline rect.bar")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="an armstrace database (see apibench)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from armstrace.serve.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(args.db), host="127.0.0.1", port=port, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}/"
+    print("| run | first paint (s) |\n|---|---|")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for run in range(args.repeat):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                started = time.perf_counter()
+                page.goto(url)
+                for selector in DRAWN:
+                    page.wait_for_selector(selector, state="attached", timeout=60_000)
+                print(f"| {run + 1} | {time.perf_counter() - started:.2f} |")
+                page.close()
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
