@@ -9,25 +9,18 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from armstrace.commandline import clip, db_option
 from armstrace.errors import ArmstraceError
 from armstrace.export.command import export as export_command
 from armstrace.kb import commands as kb_commands
 from armstrace.records import CATEGORIES, STATUSES, Claim
 from armstrace.serve import commands as serve_commands
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
-
-
-def db_option(func: F) -> F:
-    return click.option("--db", envvar="ARMSTRACE_DB", default=None, help=DB_HELP)(func)
 
 
 class ArmstraceGroup(click.Group):
@@ -157,7 +150,7 @@ def extract(paths: tuple[str, ...], fmt: str, quotes: bool) -> None:
             if quotes:
                 for q in extraction.quotes:
                     who = q.speaker.name if q.speaker else "?"
-                    click.echo(f'  quote ({who}): "{_clip(q.text, 100)}"')
+                    click.echo(f'  quote ({who}): "{clip(q.text, 100)}"')
     for outcome in report.skipped:
         click.echo(f"skipped {outcome.origin}: {outcome.reason}", err=True)
     if not any(o.status == "stored" for o in report.outcomes):
@@ -261,11 +254,6 @@ def _emit_claims(rows: Sequence[Claim], fmt: str) -> None:
         _print_table(rows)
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _print_table(rows: Iterable[Claim]) -> None:
     rows = list(rows)
     if not rows:
@@ -278,7 +266,7 @@ def _print_table(rows: Iterable[Claim]) -> None:
     for c in rows:
         click.echo(
             f"{c.id[:10]:10} {c.supplier or '-':9} {c.recipient or '-':9} {c.category[:16]:16} "
-            f"{c.status:10} {_clip(c.source or '-', 18):18} {_clip(c.evidence, 70)}"
+            f"{c.status:10} {clip(c.source or '-', 18):18} {clip(c.evidence, 70)}"
         )
 
 
@@ -352,7 +340,7 @@ def docs(db: str | None, limit: int, offset: int) -> None:
             published = document.published.isoformat() if document.published else "undated"
             click.echo(
                 f"{document.id[:10]}  {published:10}  {n:3} claims  {document.name:24} "
-                f"{_clip(document.title or '', 50)}"
+                f"{clip(document.title or '', 50)}"
             )
         click.echo(f"{total} documents")
 
@@ -470,7 +458,7 @@ def demo(db: str, examples: int) -> None:
                 f"  [{claim.id[:8]}] {claim.supplier or '?'} → {claim.recipient or '?'} "
                 f"{claim.category} ({claim.status}, per {src})"
             )
-            click.echo(f"      “{_clip(claim.evidence, 150)}”  — {claim.document_name}")
+            click.echo(f"      “{clip(claim.evidence, 150)}”  — {claim.document_name}")
     if flagged:
         click.echo("\ntransfer records touching an embargo (armstrace transfer ID for more):")
         for record in flagged[:examples]:

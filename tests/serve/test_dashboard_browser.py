@@ -20,22 +20,13 @@ from urllib.parse import urlparse
 
 import pytest
 
+from armstrace.serve.paintbench import CHROMIUM, CHROMIUM_ARGS
+
 pytestmark = pytest.mark.model
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "src" / "armstrace" / "data" / "demo"
 SCREENSHOT = ROOT / "docs" / "img" / "dashboard.png"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAYLOAD_SCRIPT = "<script>window.__pwned=1</script>"
 PAYLOAD_IMG = '<img src=x onerror="window.__pwned=1">'
 PAYLOAD_SVG = '"><svg onload="window.__pwned=1">'

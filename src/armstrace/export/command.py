@@ -13,25 +13,13 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from armstrace.errors import InputError
+from armstrace.commandline import actor_code, db_option
 from armstrace.records import CATEGORIES, STATUSES
 
 if TYPE_CHECKING:
     from armstrace.export import ExportSummary
 
-DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
 FORMAT_NAMES = ("csv", "jsonl", "graphml", "geojson", "ftm")  # armstrace.export.FORMATS, unloaded
-
-
-def _actor(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    from armstrace.extract.actors import resolve_actor
-
-    code = resolve_actor(value)
-    if code is None:
-        raise InputError(f"unknown actor {value!r} for {option}: use a code (IRN) or a name (Iran)")
-    return code
 
 
 def _to_stdout(write: Callable[[TextIO], ExportSummary]) -> ExportSummary:
@@ -69,7 +57,7 @@ def _to_stdout(write: Callable[[TextIO], ExportSummary]) -> ExportSummary:
     type=click.Path(dir_okay=False, writable=True),
     help="File to write (default: standard output).",
 )
-@click.option("--db", envvar="ARMSTRACE_DB", default=None, help=DB_HELP)
+@db_option
 @click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
 @click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
 @click.option("--actor", help="Either side: a name or code.")
@@ -115,9 +103,9 @@ def export(
     from armstrace.store import open_store
 
     filters = RecordFilter(
-        supplier=_actor(supplier, "--supplier"),
-        recipient=_actor(recipient, "--recipient"),
-        actor=_actor(actor, "--actor"),
+        supplier=actor_code(supplier, "--supplier"),
+        recipient=actor_code(recipient, "--recipient"),
+        actor=actor_code(actor, "--actor"),
         category=category,
         status=status,
         since=since.date() if since else None,

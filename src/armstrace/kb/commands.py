@@ -9,18 +9,15 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from armstrace.errors import InputError
+from armstrace.commandline import actor_code, clip, db_option
 from armstrace.records import CATEGORIES, STATUSES
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
 CSV_FIELDS = (
     "id",
     "supplier",
@@ -40,32 +37,12 @@ CSV_FIELDS = (
 )
 
 
-def _db_option(func: F) -> F:
-    return click.option("--db", envvar="ARMSTRACE_DB", default=None, help=DB_HELP)(func)
-
-
-def _actor(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    from armstrace.extract.actors import resolve_actor
-
-    code = resolve_actor(value)
-    if code is None:
-        raise InputError(f"unknown actor {value!r} for {option}: use a code (IRN) or a name (Iran)")
-    return code
-
-
 def _day(value: datetime | None) -> Any:
     return value.date() if value is not None else None
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 @click.command()
-@_db_option
+@db_option
 @click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
 @click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
 @click.option("--actor", help="Either side: a name or code.")
@@ -111,9 +88,9 @@ def transfers(
     from armstrace.store import open_store
 
     filters = RecordFilter(
-        supplier=_actor(supplier, "--supplier"),
-        recipient=_actor(recipient, "--recipient"),
-        actor=_actor(actor, "--actor"),
+        supplier=actor_code(supplier, "--supplier"),
+        recipient=actor_code(recipient, "--recipient"),
+        actor=actor_code(actor, "--actor"),
         category=category,
         status=status,
         since=_day(since),
@@ -164,14 +141,14 @@ def _print_table(rows: Sequence[dict[str, Any]]) -> None:
             f"{r['id'][:10]:10} {r['supplier'] or '?':8} {r['recipient'] or '?':9} "
             f"{r['category'][:16]:16} {r['status']:10} {r['last_seen'] or 'undated':10} "
             f"{r['independent_sources']:>3} {r['confidence']:>4.2f}  {flags:5}  "
-            f"{_clip('; '.join(r['designations'] or r['items']), 40)}"
+            f"{clip('; '.join(r['designations'] or r['items']), 40)}"
         )
     click.echo("flags: E embargo, D denied by someone, S listed by SIPRI")
 
 
 @click.command()
 @click.argument("record_id")
-@_db_option
+@db_option
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -199,7 +176,7 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
     )
     if r["designations"]:
         click.echo(f"systems     {', '.join(r['designations'])}")
-    click.echo(f"items       {_clip('; '.join(r['items']), 100)}")
+    click.echo(f"items       {clip('; '.join(r['items']), 100)}")
     if r["quantity"]:
         click.echo(f"quantity    {r['quantity']['text']}")
     click.echo(f"status      {r['status']}   seen {r['first_seen']} … {r['last_seen']}")
@@ -235,7 +212,7 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
                 f"({ref['outlet'] or 'unknown outlet'}), {ref['source_kind']}: "
                 f"{ref['source'] or '(author)'}"
             )
-            click.echo(f"      “{_clip(ref['evidence'], 150)}”")
+            click.echo(f"      “{clip(ref['evidence'], 150)}”")
 
 
 _ROLES = {
@@ -262,7 +239,7 @@ def _who(claims: Sequence[dict[str, Any]], denials: Sequence[dict[str, Any]]) ->
 
 @click.command()
 @click.argument("actor")
-@_db_option
+@db_option
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
@@ -313,7 +290,7 @@ def actor(actor: str, db: str | None, fmt: str) -> None:
 
 @click.command(name="import-sipri")
 @click.argument("path", type=click.Path(dir_okay=False))
-@_db_option
+@db_option
 def import_sipri(path: str, db: str | None) -> None:
     """Load a SIPRI trade-register export (CSV) and link transfer records to its deals.
 
