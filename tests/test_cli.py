@@ -113,6 +113,22 @@ def test_extract_jsonl_follows_the_contract(corpus: Path) -> None:
     assert claim["evidence"] in text
 
 
+def test_prefilter_gives_the_same_claims_and_notes_unparsed_documents(
+    corpus: Path, tmp_path: Path
+) -> None:
+    _, full = run("extract", str(corpus / "shells.txt"))
+    code, fast = run("extract", "--prefilter", str(corpus / "shells.txt"))
+    assert code == 0
+    assert json.loads(fast)["claims"] == json.loads(full)["claims"]
+
+    code, out = run("ingest", "--prefilter", "--db", str(tmp_path / "p.db"), str(corpus))
+    assert code == 0, out
+    assert "2 stored" in out
+    festival = next(line for line in out.splitlines() if "festival.txt" in line)
+    assert "(0 claims)" in festival
+    assert "not parsed" in out.split("festival.txt", 1)[1].splitlines()[1]
+
+
 def test_extract_reads_stdin() -> None:
     code, out = run("extract", "-", input=ARTICLE.split("\n\n", 1)[1])
     assert code == 0

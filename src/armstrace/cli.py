@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from armstrace.commandline import clip, db_option
+from armstrace.commandline import clip, db_option, prefilter_option
 from armstrace.errors import ArmstraceError
 from armstrace.export.command import export as export_command
 from armstrace.kb import commands as kb_commands
@@ -60,8 +60,11 @@ def main() -> None:
     show_default=True,
     help="Skip files larger than this many megabytes.",
 )
+@prefilter_option
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
-def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -> None:
+def ingest(
+    paths: tuple[str, ...], db: str | None, max_mb: float, prefilter: bool, quiet: bool
+) -> None:
     """Read, extract and store documents (.txt, .html, .jsonl, folders, - for stdin).
 
     Every input is reported: stored, unchanged (already in the database), duplicate or
@@ -71,6 +74,7 @@ def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -
     \b
     Example:
       armstrace ingest --db arms.db news/ statement.html feed.jsonl
+      armstrace ingest --prefilter wire-feed.jsonl   # mostly non-arms news: parse less
       cat article.txt | armstrace ingest -
     """
     from armstrace.jobs import ingest_paths
@@ -93,6 +97,7 @@ def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -
                 stdin=sys.stdin,
                 max_bytes=int(max_mb * 1_000_000),
                 on_source=lambda _source: bar.update(1),
+                prefilter=prefilter,
             )
     for outcome in report.outcomes:
         if quiet and outcome.status in ("stored", "unchanged"):
@@ -121,7 +126,8 @@ def ingest(paths: tuple[str, ...], db: str | None, max_mb: float, quiet: bool) -
     "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
 )
 @click.option("--quotes", is_flag=True, help="Add each document's quotes with their speakers.")
-def extract(paths: tuple[str, ...], fmt: str, quotes: bool) -> None:
+@prefilter_option
+def extract(paths: tuple[str, ...], fmt: str, quotes: bool, prefilter: bool) -> None:
     """Extract claims without storing them; JSONL follows the claim contract (claims.md).
 
     \b
@@ -132,7 +138,7 @@ def extract(paths: tuple[str, ...], fmt: str, quotes: bool) -> None:
     from armstrace.jobs import IngestReport, extract_paths
 
     report = IngestReport()
-    for extraction in extract_paths(paths, stdin=sys.stdin, report=report):
+    for extraction in extract_paths(paths, stdin=sys.stdin, report=report, prefilter=prefilter):
         if fmt == "jsonl":
             line: dict[str, Any] = {
                 "doc": extraction.document.name,
@@ -365,8 +371,14 @@ def docs(db: str | None, limit: int, offset: int) -> None:
 )
 @click.option("--detail", is_flag=True, help="List missed and extra triples per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@prefilter_option
 def eval_command(
-    paths: tuple[str, ...], gold_path: str, quotes_path: str | None, detail: bool, as_json: bool
+    paths: tuple[str, ...],
+    gold_path: str,
+    quotes_path: str | None,
+    detail: bool,
+    as_json: bool,
+    prefilter: bool,
 ) -> None:
     """Score extraction against gold claims, by the rules of claims.md.
 
@@ -382,7 +394,7 @@ def eval_command(
     gold_quotes = load_quotes(quotes_path) if quotes_path else None
     predicted: dict[str, list[dict[str, Any]]] = {}
     predicted_quotes: dict[str, list[dict[str, Any]]] = {}
-    for extraction in extract_paths(paths):
+    for extraction in extract_paths(paths, prefilter=prefilter):
         name = extraction.document.name
         predicted[name] = [c.contract() for c in extraction.claims]
         predicted_quotes[name] = [

@@ -113,17 +113,25 @@ def _documents(
 
 
 def extract_stream(
-    items: Iterable[tuple[Document, tuple[str, ...], str]], report: IngestReport
+    items: Iterable[tuple[Document, tuple[str, ...], str]],
+    report: IngestReport,
+    *,
+    prefilter: bool = False,
 ) -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
-    """Extract documents in parse batches; a document whose extraction fails is recorded."""
-    from armstrace.extract.document import extract_parsed
+    """Extract documents in parse batches; a document whose extraction fails is recorded.
+
+    With `prefilter`, only the sentences the keyword prefilter marks are parsed, and a
+    document that names no weapon is stored unparsed, with a note saying so.
+    """
+    from armstrace.extract.document import NOT_PARSED, extract_parsed
+    from armstrace.extract.prefilter import prefiltered
     from armstrace.nlp import get_nlp
 
     nlp = get_nlp()
-    batch: list[tuple[Document, tuple[str, ...], str]] = []
+    batch: list[tuple[str, Document, tuple[str, ...], str]] = []
 
     def flush() -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
-        texts = ((d.text, (d, w, o)) for d, w, o in batch)
+        texts = ((t, (d, w, o)) for t, d, w, o in batch)
         for doc, (document, warnings, origin) in nlp.pipe(texts, as_tuples=True):
             try:
                 yield extract_parsed(document, doc), warnings, origin
@@ -134,8 +142,12 @@ def extract_stream(
                 )
         batch.clear()
 
-    for item in items:
-        batch.append(item)
+    for document, warnings, origin in items:
+        text = prefiltered(document.text) if prefilter else document.text
+        if text is None:
+            yield Extraction(document=document, notes=(NOT_PARSED,)), warnings, origin
+            continue
+        batch.append((text, document, warnings, origin))
         if len(batch) >= PARSE_BATCH:
             yield from flush()
     if batch:
@@ -149,6 +161,7 @@ def ingest_paths(
     stdin: TextIO | None = None,
     max_bytes: int | None = None,
     on_source: Callable[[Source], None] | None = None,
+    prefilter: bool = False,
 ) -> IngestReport:
     """Read, extract and store every document under `paths`; one transaction per document."""
     report = IngestReport()
@@ -165,7 +178,9 @@ def ingest_paths(
                 continue
             yield document, warnings, origin
 
-    for extraction, warnings, origin in extract_stream(new_documents(), report):
+    for extraction, warnings, origin in extract_stream(
+        new_documents(), report, prefilter=prefilter
+    ):
         try:
             stored = store.save(extraction)
         except ArmstraceError as exc:
@@ -188,7 +203,11 @@ def ingest_paths(
 
 
 def extract_paths(
-    paths: Sequence[str], *, stdin: TextIO | None = None, report: IngestReport | None = None
+    paths: Sequence[str],
+    *,
+    stdin: TextIO | None = None,
+    report: IngestReport | None = None,
+    prefilter: bool = False,
 ) -> Iterator[Extraction]:
     """Extract every document under `paths` without storing anything."""
     report = report if report is not None else IngestReport()
@@ -196,7 +215,7 @@ def extract_paths(
     for result in failed:
         report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
     for extraction, warnings, origin in extract_stream(
-        _documents(sources, reader, report, None), report
+        _documents(sources, reader, report, None), report, prefilter=prefilter
     ):
         report.outcomes.append(
             Outcome(

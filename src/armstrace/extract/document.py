@@ -29,6 +29,8 @@ from armstrace.extract.transfers import (
 from armstrace.nlp import get_nlp
 from armstrace.records import Document, Extraction, ItemMention
 
+NOT_PARSED = "prefilter: no arms keywords, not parsed"
+
 __all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
 
 MAX_SENTENCE_TOKENS = 400
@@ -55,7 +57,7 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
         if len(sent) > MAX_SENTENCE_TOKENS:
             notes.append(f"skipped a sentence of {len(sent)} tokens at offset {sent.start_char}")
             continue
-        mentions = [resolve_item_anaphora(m, doc, items) for m in find_transfers(sent, index)]
+        mentions = [resolve_item_anaphora(m, doc, text, items) for m in find_transfers(sent, index)]
         if not mentions and list_open:
             line = list_line_mention(sent, index)
             mentions = [line] if line is not None else []
@@ -92,14 +94,14 @@ def _specific(mention: TransferMention) -> bool:
 
 
 def resolve_item_anaphora(
-    mention: TransferMention, doc: Doc, items: list[ItemMention]
+    mention: TransferMention, doc: Doc, text: str, items: list[ItemMention]
 ) -> TransferMention:
     """ "These armaments were seized...": a generic item under a demonstrative stands for the
     specific items of the closest sentence before it that names some, within ANAPHORA_REACH."""
     if not mention.items or _specific(mention):
         return mention
     first = mention.items[0]
-    if not _DEMONSTRATIVE.search(doc.text[max(0, first.start - 24) : first.start]):
+    if not _DEMONSTRATIVE.search(text[max(0, first.start - 24) : first.start]):
         return mention
     before = [
         i
@@ -146,7 +148,7 @@ def extract_prefiltered(
     Documents without any item term skip the parse; in the others, sentences far from any
     keyword are blanked (offsets unchanged), which is where most of the time goes.
     """
-    from armstrace.extract.prefilter import mask, windows
+    from armstrace.extract.prefilter import prefiltered
 
     nlp = get_nlp()
     pending: list[tuple[str, Document]] = []
@@ -159,11 +161,11 @@ def extract_prefiltered(
         pending.clear()
 
     for document in documents:
-        keep = windows(document.text)
-        if not keep:
-            yield Extraction(document=document, notes=("no arms keywords: not parsed",))
+        masked = prefiltered(document.text)
+        if masked is None:
+            yield Extraction(document=document, notes=(NOT_PARSED,))
             continue
-        pending.append((mask(document.text, keep), document))
+        pending.append((masked, document))
         if len(pending) >= batch_size:
             yield from flush()
     if pending:

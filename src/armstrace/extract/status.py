@@ -103,7 +103,7 @@ def decide_status(
         governing.extend(governing_tokens(doc[stage_from], sent))
     lemmas = [t.lemma_.lower() for t in governing]
     lowers = [t.lower_ for t in governing]
-    prefix = doc.text[sent.start_char : trigger.idx + len(trigger.text)]
+    prefix = sent.text[: trigger.idx + len(trigger.text) - sent.start_char]  # not Doc.text: O(doc)
 
     # 1. denial: a denial verb governs the trigger, or the trigger itself is negated.
     for lemma in lemmas:

@@ -168,6 +168,7 @@ class SentenceIndex:
         places: Sequence[PlaceMention],
     ) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each call: read it once
         self.actor_at: dict[int, ActorMention] = _token_map(doc, actors)
         self.item_at: dict[int, ItemMention] = _token_map(doc, items)
         self.place_at: dict[int, PlaceMention] = _token_map(doc, places)
@@ -255,7 +256,7 @@ def _located_group(token: Token, index: SentenceIndex) -> ActorMention | None:
             return ActorMention(
                 start=start,
                 end=end,
-                text=index.doc.text[start:end],
+                text=index.text[start:end],
                 code=f"{label} armed groups",
                 kind="group",
                 form="group",
