@@ -363,15 +363,28 @@ def _mark_role(text: str, index: int) -> str:
     return "open" if before in OPENING_CONTEXT else "close"
 
 
-def _quote_spans(text: str) -> list[list[tuple[int, int]]]:
+def unmatched_quote_marks(text: str) -> list[int]:
+    """Offsets of the quotation marks that pair with nothing (their fragments are narration)."""
+    dropped: list[int] = []
+    _quote_spans(text, dropped)
+    return dropped
+
+
+def _quote_spans(text: str, dropped: list[int] | None = None) -> list[list[tuple[int, int]]]:
     """Paired marks as lists of (start, end) content pieces, one piece per paragraph.
 
     A paragraph that ends inside a quotation continues it only when the next paragraph opens
-    with a mark (news convention); any other unmatched mark is dropped with its fragment.
+    with a mark (news convention); any other unmatched mark is dropped with its fragment, and
+    its offset added to `dropped` when given.
     """
+    lost = dropped if dropped is not None else []
     found: list[list[tuple[int, int]]] = []
     pieces: list[tuple[int, int]] = []
     open_at: int | None = None
+
+    def drop() -> None:
+        lost.append(pieces[0][0] - 1 if pieces else (open_at or 1) - 1)
+
     positions = [i for i, char in enumerate(text) if char in QUOTE_CHARS or char == "\n"]
     for number, index in enumerate(positions):
         if text[index] == "\n":
@@ -390,19 +403,27 @@ def _quote_spans(text: str) -> list[list[tuple[int, int]]]:
             elif following is not None and text[following] == "\n" and not gap.strip():
                 continue  # blank lines between paragraphs: decide at the last of them
             else:
+                drop()
                 pieces, open_at = [], None
             continue
         role = _mark_role(text, index)
         if open_at == -1:
             open_at = index + 1 if role == "open" else None
             if open_at is None:
+                drop()
                 pieces = []
             continue
         if role == "open":
-            pieces, open_at = [], index + 1  # an unclosed earlier mark is dropped
+            if open_at is not None:
+                drop()  # an unclosed earlier mark is dropped
+            pieces, open_at = [], index + 1
         elif open_at is not None:
             found.append([*pieces, (open_at, index)])
             pieces, open_at = [], None
+        else:
+            lost.append(index)  # a closing mark that closes nothing
+    if open_at is not None:
+        drop()
     return found
 
 

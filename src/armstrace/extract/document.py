@@ -14,7 +14,12 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from armstrace.extract.actors import find_actors
-from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
+from armstrace.extract.attribution import (
+    find_quotes,
+    sentence_sources,
+    source_at,
+    unmatched_quote_marks,
+)
 from armstrace.extract.claims import ScoredMention, assemble
 from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
@@ -27,13 +32,14 @@ from armstrace.extract.transfers import (
     list_line_mention,
 )
 from armstrace.nlp import get_nlp
-from armstrace.records import Document, Extraction, ItemMention
+from armstrace.records import Document, Extraction, ItemMention, Quote
 
 NOT_PARSED = "prefilter: no arms keywords, not parsed"
 
 __all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
 
 MAX_SENTENCE_TOKENS = 400
+QUOTED_SHARE = 0.8  # of a document's words inside quotation marks: "almost all quotation"
 # "LONDON (Wire) —", "SEOUL, March 3 (Agency) -": a dateline names where the story was filed,
 # not a party to anything in it.
 DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*[—–-]")
@@ -81,7 +87,29 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
             )
     counts = Counter(m.code for m in actors if m.kind != "organisation")
     claims = assemble(document, doc, scored, counts)
+    notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
+
+
+def _quotation_notes(text: str, quotes: tuple[Quote, ...]) -> list[str]:
+    """Why a document's quotations may read oddly: marks that pair with nothing, or a text that
+    is all quotation (nothing outside the quotes says who speaks)."""
+    notes = []
+    unmatched = unmatched_quote_marks(text)
+    if unmatched:
+        notes.append(
+            f"{len(unmatched)} unmatched quotation mark(s), first at offset {unmatched[0]}: "
+            "the words after them are read as narration"
+        )
+    quoted = sum(len(q.text.split()) for q in quotes)
+    words = len(text.split())
+    if quotes and quoted >= QUOTED_SHARE * words:
+        speakers = sum(1 for q in quotes if q.speaker is not None)
+        notes.append(
+            f"the text is almost all quotation ({len(quotes)} quotes, {speakers} with a "
+            "speaker): claims in them have no source unless a speaker is named"
+        )
+    return notes
 
 
 GENERIC = "military_equipment_unspecified"
