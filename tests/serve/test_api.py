@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -401,3 +402,39 @@ def test_serve_command_is_registered() -> None:
 
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "--protect-reads" in result.output
+
+
+def test_views_are_cached_per_parsed_query_and_fresh_after_an_ingest(
+    writable_db: Path, token: str
+) -> None:
+    app = create_app(str(writable_db), token=token)
+    client = TestClient(app)  # no lifespan: nothing is warmed behind the test's back
+    views = app.state.database.views
+    by_name = get(client, "/api/graph?supplier=Iran")
+    by_code = get(client, "/api/graph?supplier=IRN")
+    assert by_name == by_code and len(views) == 1
+    before = get(client, "/api/stats")
+    response = ingest(client, [{"text": NEW_TEXT}], token)
+    assert response.status_code == 200 and response.json()["stored"] == 1
+    after = get(client, "/api/stats")
+    assert after["documents"] == before["documents"] + 1
+    assert after["claims"] > before["claims"]
+
+
+def test_the_server_precomputes_the_dashboard_views(writable_db: Path) -> None:
+    from armstrace.serve import api
+
+    app = create_app(str(writable_db))
+    views = app.state.database.views
+    with TestClient(app) as client:  # the lifespan starts the watcher, which warms the views
+        for _ in range(100):
+            if len(views) >= 5:
+                break
+            time.sleep(0.05)
+        assert len(views) == 5
+        everything = api.claim_query()
+        cached = views.get(("graph", api.record_filter(everything)), lambda: {"stale": True})
+        assert json.loads(cached) == get(client, "/api/graph")
+        get(client, "/api/map")
+        get(client, "/api/actors?limit=500")
+        assert len(views) == 5  # the page's requests found the warmed entries

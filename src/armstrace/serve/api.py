@@ -10,7 +10,7 @@ import importlib
 import io
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date
 from types import ModuleType
 from typing import Annotated, Any, Literal
@@ -32,6 +32,7 @@ EXPORT_PAGE = 1000
 GRAPH_RECORD_EDGES = 1500
 MAX_GRAPH_EDGES = 3000
 MAX_MAP_LINES = 1000
+DASHBOARD_ACTORS = 500  # the dashboard's actor list asks for this many (static/data.js)
 MAX_INGEST_DOCUMENTS = 100
 MAX_INGEST_CHARS = 2_000_000
 
@@ -123,6 +124,11 @@ def quote_dict(quote: Quote) -> dict[str, Any]:
 
 def page(total: int, limit: int, offset: int, items: list[Any]) -> dict[str, Any]:
     return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+def _view(db: Database, key: Hashable, compute: Callable[[], dict[str, Any]]) -> Response:
+    """An aggregate view's JSON, from the view cache while the database is unchanged."""
+    return Response(db.views.get(key, compute), media_type="application/json")
 
 
 # --- filters ------------------------------------------------------------------------------------
@@ -237,7 +243,11 @@ def stats_dict(store: Store) -> dict[str, Any]:
 
 
 @router.get("/stats", summary="Counts of documents, claims and records")
-def get_stats(db: Db) -> dict[str, Any]:
+def get_stats(db: Db) -> Response:
+    return _view(db, ("stats",), lambda: stats_view(db))
+
+
+def stats_view(db: Database) -> dict[str, Any]:
     with db.open() as store:
         return stats_dict(store)
 
@@ -314,7 +324,11 @@ def get_transfer(record_id: str, db: Db) -> dict[str, Any]:
 
 
 @router.get("/actors", summary="Actors named in claims, with their claim counts")
-def list_actors(db: Db, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> dict[str, Any]:
+def list_actors(db: Db, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
+    return _view(db, ("actors", limit, offset), lambda: actors_view(db, limit, offset))
+
+
+def actors_view(db: Database, limit: int, offset: int) -> dict[str, Any]:
     counts = db.queries.actor_counts()
     items = [
         {
@@ -439,16 +453,20 @@ def _record_edge(edge: RecordEdge) -> dict[str, Any]:
 def _record_graph(db: Database, filters: Any) -> tuple[str, int, list[dict[str, Any]]]:
     """Edges of transfer records: one per record while they are few enough to draw, else grouped
     by (pair, category), else by pair."""
-    for level, most in (("record", GRAPH_RECORD_EDGES), ("category", MAX_GRAPH_EDGES)):
-        total, edges = record_edges(db.path, filters, level, most)
-        if total <= most:
-            return level, total, [_record_edge(e) for e in edges]
-    total, edges = record_edges(db.path, filters, "pair", MAX_GRAPH_EDGES)
-    return "pair", total, [_record_edge(e) for e in edges]
+    levels = (("record", GRAPH_RECORD_EDGES), ("category", MAX_GRAPH_EDGES))
+    level, total, edges = record_edges(db.path, filters, (*levels, ("pair", MAX_GRAPH_EDGES)))
+    return level, total, [_record_edge(e) for e in edges]
 
 
 @router.get("/graph", summary="Nodes and edges of the transfer network, aggregated")
-def graph(db: Db, params: RecordParams) -> dict[str, Any]:
+def graph(db: Db, params: RecordParams) -> Response:
+    """Built from transfer records when they exist, else from claims grouped by (supplier,
+    recipient, category). `level` says what an edge is: record, category (a pair's records of
+    one category) or pair; `total` how many there are before the MAX_GRAPH_EDGES cut."""
+    return _view(db, ("graph", params), lambda: graph_view(db, params))
+
+
+def graph_view(db: Database, params: tuple[ClaimQuery, bool, int | None]) -> dict[str, Any]:
     """Built from transfer records when they exist, else from claims grouped by (supplier,
     recipient, category). `level` says what an edge is: record, category (a pair's records of
     one category) or pair; `total` how many there are before the MAX_GRAPH_EDGES cut."""
@@ -542,7 +560,12 @@ class _MapBuilder:
 
 
 @router.get("/map", summary="Points (actors, transit, route places) and route lines")
-def map_view(db: Db, query: Claims) -> dict[str, Any]:
+def map_points(db: Db, query: Claims) -> Response:
+    """From claims (their via and route), with the claim filters; most claims first."""
+    return _view(db, ("map", query), lambda: map_view(db, query))
+
+
+def map_view(db: Database, query: ClaimQuery) -> dict[str, Any]:
     """From claims (their via and route), with the claim filters; most claims first."""
     builder = _MapBuilder()
     routes = db.queries.routes(query)
@@ -569,7 +592,11 @@ def world() -> Response:
 
 
 @router.get("/timeline", summary="Claims counted per month and status")
-def timeline(db: Db, query: Claims) -> dict[str, Any]:
+def timeline(db: Db, query: Claims) -> Response:
+    return _view(db, ("timeline", query), lambda: timeline_view(db, query))
+
+
+def timeline_view(db: Database, query: ClaimQuery) -> dict[str, Any]:
     months: dict[str, dict[str, int]] = {}
     undated: dict[str, int] = {}
     for month, status, n in db.queries.timeline(query):
@@ -583,6 +610,21 @@ def timeline(db: Db, query: Claims) -> dict[str, Any]:
         ],
         "undated": {"total": sum(undated.values()), "by_status": undated},
     }
+
+
+def warm_views(db: Database) -> None:
+    """Compute the views the dashboard asks for when it opens (unfiltered), so that its first
+    paint reads them from the cache; run on a background thread at start-up and page loads."""
+    everything = claim_query()
+    views: list[tuple[Hashable, Callable[[], dict[str, Any]]]] = [
+        (("stats",), lambda: stats_view(db)),
+        (("graph", record_filter(everything)), lambda: graph_view(db, record_filter(everything))),
+        (("map", everything), lambda: map_view(db, everything)),
+        (("timeline", everything), lambda: timeline_view(db, everything)),
+        (("actors", DASHBOARD_ACTORS, 0), lambda: actors_view(db, DASHBOARD_ACTORS, 0)),
+    ]
+    for key, compute in views:
+        db.views.get(key, compute)
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -685,6 +727,8 @@ def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
         records = require_records()
         if records is not None and report.stored:
             records.refresh_records(store)
+    if report.stored:
+        db.views.clear()  # the file signature would tell too; this server knows for sure
     items = [
         {
             "index": int(o.origin.rsplit(":", 1)[1]),

@@ -6,6 +6,11 @@ It never loads anything from outside localhost: the docs page is rendered here, 
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from armstrace.errors import ArmstraceError, InputError, ModelError, NotFoundError
 from armstrace.serve import api
 from armstrace.serve.settings import Database, Settings, require_read
+
+log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -132,6 +139,48 @@ def render_dashboard(environment: Environment, context: dict[str, Any]) -> str:
     return template.render(**context)
 
 
+WATCH_SECONDS = 2.0  # how often the server looks for a changed database to re-warm the views
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, keep the dashboard's views computed: at start-up, and again whenever the
+    database changes (an ingest by this server or by the CLI in another process)."""
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=_keep_warm, args=(app.state.database, stop), name="armstrace-watch", daemon=True
+    )
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join(timeout=WATCH_SECONDS + 5)
+
+
+def _keep_warm(database: Database, stop: threading.Event) -> None:
+    seen = None
+    while not stop.is_set():
+        signature = database.views.signature()
+        if signature != seen:
+            _warm(database)
+            seen = signature
+        stop.wait(WATCH_SECONDS)
+
+
+def _warm(database: Database) -> None:
+    try:
+        api.warm_views(database)
+    except Exception as exc:  # a view that fails now fails again, with its error, on request
+        log.warning("could not precompute the dashboard views: %r", exc)
+
+
+def _warm_in_background(database: Database) -> None:
+    """Fill the view cache for the dashboard's first paint without holding up the caller."""
+
+    threading.Thread(target=_warm, args=(database,), name="armstrace-warm", daemon=True).start()
+
+
 def create_app(db: str, *, token: str | None = None, protect_reads: bool = False) -> FastAPI:
     """The application over the database `db` (created and migrated if new).
 
@@ -147,6 +196,7 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
         docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: /docs is served below
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.database = database
@@ -160,8 +210,8 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def dashboard(_: None = Depends(require_read)) -> HTMLResponse:
-        with database.open() as store:
-            stats = api.stats_dict(store)
+        _warm_in_background(database)  # after an ingest: the views the page asks for next
+        stats = json.loads(database.views.get(("stats",), lambda: api.stats_view(database)))
         context = {"title": "armstrace", "stats": stats, "api": "/api", "world_url": "/api/world"}
         return HTMLResponse(render_dashboard(environment, context))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -206,20 +206,27 @@ _RECORD_LEVELS = {
 }
 
 
-def record_edges(path: str, filters: Any, level: str, limit: int) -> tuple[int, list[RecordEdge]]:
-    """Matching transfer records at `level` (record, category or pair), most support first;
-    returns how many groups there are in all and the first `limit`."""
+def record_edges(
+    path: str, filters: Any, levels: Sequence[tuple[str, int]]
+) -> tuple[str, int, list[RecordEdge]]:
+    """Matching transfer records at the first of `levels` (record, category or pair, each with
+    the most edges it may have) whose group count fits; the last level is cut to its limit.
+    Returns the level, how many groups it has in all, and its edges, most support first."""
     from armstrace.store.kb_tables import _record_where
 
-    key, columns = _RECORD_LEVELS[level]
     where, params = _record_where(filters)
     both = (" AND " if where else " WHERE ") + "supplier IS NOT NULL AND recipient IS NOT NULL"
-    group = f" GROUP BY {columns}" if level != "record" else ""
-    select = columns.split(", ")
     with Queries(path)._connect("aggregate transfer records") as db:
-        total = db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM transfer_records{where}{both}{group})", params
-        ).fetchone()[0]
+        for number, (level, limit) in enumerate(levels):
+            key, columns = _RECORD_LEVELS[level]
+            group = f" GROUP BY {columns}" if level != "record" else ""
+            total = db.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM transfer_records{where}{both}{group})",
+                params,
+            ).fetchone()[0]
+            if total <= limit or number == len(levels) - 1:
+                break
+        select = columns.split(", ")
         # A bare column beside max() takes its value from the row max() picked (SQLite).
         rows = db.execute(
             f"SELECT {key}, {select[-3]}, {select[-2]}, {select[-1]},"
@@ -228,7 +235,7 @@ def record_edges(path: str, filters: Any, level: str, limit: int) -> tuple[int, 
             f"{group or ' GROUP BY id'} ORDER BY sum(support) DESC, 2, 3, 4 LIMIT ?",
             [*params, limit],
         ).fetchall()
-    return int(total), [
+    return level, int(total), [
         RecordEdge(
             rid, s, r, cat, status, int(n), int(src), bool(emb), int(k),
             date.fromisoformat(last) if last else None,

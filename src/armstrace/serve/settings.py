@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fastapi import HTTPException, Request
 
 from armstrace.errors import InputError
+from armstrace.serve.cache import ViewCache
 from armstrace.serve.queries import Queries
 from armstrace.store import Store, open_store, sqlite_path
 
@@ -46,6 +47,7 @@ class Database:
         with open_store(self.path):
             pass  # create and migrate now, so that a bad file fails at start-up, not per request
         self.queries = Queries(self.path)
+        self.views = ViewCache(self.path)
 
     def open(self) -> Store:
         return open_store(self.path)

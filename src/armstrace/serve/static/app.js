@@ -88,10 +88,11 @@ export async function boot(source, root) {
     const filters = readFilters(form);
     say("Loading…");
     try {
-      const [graph, map, timeline] = await Promise.all([source.graph(filters), source.map(filters), source.timeline(filters)]);
-      if (!world) world = await source.world().catch(() => null);
+      // Every request at once: the outlines are fetched once, beside the first views.
+      if (!world) world = source.world().catch(() => null);
+      const [graph, map, timeline, outlines] = await Promise.all([source.graph(filters), source.map(filters), source.timeline(filters), world]);
       const g = renderGraph($(root, "#graph"), graph, { onEdge: openEdge, selected });
-      const m = renderMap($(root, "#map"), world, map, { onLine: openEdge });
+      const m = renderMap($(root, "#map"), outlines, map, { onLine: openEdge });
       const t = renderTimeline($(root, "#timeline"), timeline);
       const rows = graph.edges.slice(0, TABLE_ROWS).map((e) => recordRow(e, openEdge));
       fill($(root, "#records-body"), rows.length ? rows : h("tr", {}, h("td", { colspan: "6", class: "muted" }, "No transfers match these filters.")));
