@@ -194,6 +194,20 @@ def test_map_has_points_and_lines(client: TestClient) -> None:
     assert data["lines"] and all(len(line["path"]) >= 2 for line in data["lines"])
     places = get(client, "/api/map?supplier=PRK&recipient=RUS")
     assert any("route" in p["roles"] for p in places["points"]), "Tumangang, Rajin..."
+    assert data["basis"] == "records" and data["truncated"] is False
+
+
+def test_each_map_line_names_a_record_on_its_route(client: TestClient) -> None:
+    data = get(client, "/api/map?supplier=PRK&recipient=RUS")
+    routed = [line for line in data["lines"] if line["route"]]
+    assert routed, "the demo corpus routes PRK→RUS shipments through Tumangang and Khasan"
+    for line in data["lines"]:
+        record = get(client, f"/api/transfers/{line['record_id']}")
+        assert (record["supplier"], record["recipient"]) == (line["supplier"], line["recipient"])
+        assert record["via"] == line["via"]
+        assert [p["name"] for p in record["route"]] == line["route"]
+        assert line["records"] >= 1 and line["support"] >= record["support"]
+        assert line["status"] == record["status"]
 
 
 def test_world_geometry_is_served(client: TestClient) -> None:

@@ -170,6 +170,16 @@ def test_dashboard_draws_views_and_opens_evidence(page: Any, server: str) -> Non
         SCREENSHOT.write_bytes(shot)
 
 
+def test_a_map_line_opens_its_transfer_record(page: Any, server: str) -> None:
+    _open(page, server + "/")
+    line = page.locator("#map .route-line.clickable").first
+    record_id = line.get_attribute("data-record")
+    assert record_id
+    line.dispatch_event("click")
+    page.wait_for_selector("#record mark", timeout=10_000)
+    assert record_id in page.url  # the record's address, shareable as #record=ID
+
+
 @pytest.mark.parametrize(
     "field, value, attribute, expected",
     [

@@ -3,6 +3,7 @@ leaves the file as it was, and a schema newer than the code is refused."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -108,3 +109,28 @@ def test_a_failing_migration_leaves_the_file_as_it_was(
     with pytest.raises(StoreError, match=r"migration \d+ .*no_such_table"):
         open_store(path)
     assert (applied(path), tables(path)) == before
+
+
+def test_migration_3_copies_each_records_route_out_of_its_body(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path)
+    for version, sql in backend.migrations()[:2]:
+        db.executescript(sql)
+        db.execute(
+            "INSERT INTO schema_migrations VALUES (?, '2026-01-01T00:00:00+00:00')", (version,)
+        )
+    body = {"via": ["Caspian Sea"], "route": [{"name": "Amirabad", "lat": 36.9, "lon": 53.4}]}
+    db.execute(
+        "INSERT INTO transfer_records (id, supplier, recipient, category, status, support,"
+        " independent_sources, confidence, body) VALUES ('r1', 'IRN', 'RUS', 'uav', 'delivered',"
+        " 1, 1, 0.5, ?)",
+        (json.dumps(body),),
+    )
+    db.commit()
+    db.close()
+    with open_store(path):
+        pass
+    db = sqlite3.connect(path)
+    row = db.execute("SELECT via, route FROM transfer_records WHERE id = 'r1'").fetchone()
+    db.close()
+    assert [json.loads(v) for v in row] == [["Caspian Sea"], ["Amirabad"]]

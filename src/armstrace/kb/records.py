@@ -665,6 +665,8 @@ def _row(record: TransferRecord) -> RecordRow:
         body=json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=False),
         claims=tuple((c.claim_id, "support") for c in record.claims)
         + tuple((c.claim_id, "denial") for c in record.denials),
+        via=record.via,
+        route=tuple(point.name for point in record.route),
     )
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from armstrace.errors import ArmstraceError, InputError, NotFoundError
 from armstrace.records import CATEGORIES, STATUSES, Claim, Document, Quote
 from armstrace.serve import geo
-from armstrace.serve.queries import ClaimQuery, RecordEdge, record_edges
+from armstrace.serve.queries import ClaimQuery, RecordEdge, record_edges, record_routes
 from armstrace.serve.settings import Database, require_read, require_write
 from armstrace.store import ClaimFilter, Store
 
@@ -525,8 +525,9 @@ class _MapBuilder:
         recipient: str,
         via: list[str],
         route: list[dict[str, Any]],
-        claims: int,
-    ) -> None:
+    ) -> dict[str, Any] | None:
+        """A line through the route's points (those with coordinates), or None when fewer than
+        two have any; its points are listed either way."""
         from armstrace.extract.actors import resolve_actor
 
         start = self.point(supplier, "supplier", actor=True)
@@ -546,43 +547,49 @@ class _MapBuilder:
             stops.append(self.point(place["name"], "route", actor=False))
         path = [p for p in (start, *stops, *middle, end) if p is not None]
         if len(path) < 2:
-            return  # nothing to draw: its points are listed, without coordinates
-        self.lines.append(
-            {
-                "supplier": supplier,
-                "recipient": recipient,
-                "via": via,
-                "route": [p["name"] for p in route],
-                "path": [{"id": p["id"], "lat": p["lat"], "lon": p["lon"]} for p in path],
-                "claims": claims,
-            }
-        )
+            return None
+        line = {
+            "supplier": supplier,
+            "recipient": recipient,
+            "via": via,
+            "route": [p["name"] for p in route],
+            "path": [{"id": p["id"], "lat": p["lat"], "lon": p["lon"]} for p in path],
+        }
+        self.lines.append(line)
+        return line
 
 
 @router.get("/map", summary="Points (actors, transit, route places) and route lines")
-def map_points(db: Db, query: Claims) -> Response:
-    """From claims (their via and route), with the claim filters; most claims first."""
-    return _view(db, ("map", query), lambda: map_view(db, query))
+def map_points(db: Db, params: RecordParams) -> Response:
+    """Lines from transfer records, one per distinct supplier, recipient, transit and route,
+    with the record filters; each line names the record with the most support on it."""
+    return _view(db, ("map", params), lambda: map_view(db, params))
 
 
-def map_view(db: Database, query: ClaimQuery) -> dict[str, Any]:
-    """From claims (their via and route), with the claim filters; most claims first."""
+def map_view(db: Database, params: tuple[ClaimQuery, bool, int | None]) -> dict[str, Any]:
     builder = _MapBuilder()
-    routes = db.queries.routes(query)
-    for route in routes[:MAX_MAP_LINES]:
-        if route.supplier and route.recipient:
-            places = []
-            for name in route.route:
-                at = geo.place_point(name)
-                places.append(
-                    {"name": name, "lat": at[0] if at else None, "lon": at[1] if at else None}
-                )
-            builder.line(route.supplier, route.recipient, list(route.via), places, route.claims)
+    total, routes = record_routes(db.path, _record_filter(require_records(), params), MAX_MAP_LINES)
+    for route in routes:
+        places = []
+        for name in route.route:
+            at = geo.place_point(name)
+            places.append(
+                {"name": name, "lat": at[0] if at else None, "lon": at[1] if at else None}
+            )
+        line = builder.line(route.supplier, route.recipient, list(route.via), places)
+        if line is not None:
+            line.update(
+                record_id=route.record_id,
+                status=route.status,
+                records=route.records,
+                support=route.support,
+            )
     return {
-        "basis": "claims",
+        "basis": "records",
         "points": list(builder.points.values()),
         "lines": builder.lines,
-        "truncated": len(routes) > MAX_MAP_LINES,
+        "total": total,
+        "truncated": total > len(routes),
     }
 
 
@@ -619,7 +626,7 @@ def warm_views(db: Database) -> None:
     views: list[tuple[Hashable, Callable[[], dict[str, Any]]]] = [
         (("stats",), lambda: stats_view(db)),
         (("graph", record_filter(everything)), lambda: graph_view(db, record_filter(everything))),
-        (("map", everything), lambda: map_view(db, everything)),
+        (("map", record_filter(everything)), lambda: map_view(db, record_filter(everything))),
         (("timeline", everything), lambda: timeline_view(db, everything)),
         (("actors", DASHBOARD_ACTORS, 0), lambda: actors_view(db, DASHBOARD_ACTORS, 0)),
     ]

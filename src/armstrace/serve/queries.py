@@ -48,17 +48,6 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True)
-class Route:
-    """One distinct (supplier, recipient, via, route) combination and how many claims have it."""
-
-    supplier: str | None
-    recipient: str | None
-    via: tuple[str, ...]
-    route: tuple[str, ...]
-    claims: int
-
-
-@dataclass(frozen=True, slots=True)
 class ActorCount:
     code: str
     as_supplier: int
@@ -167,21 +156,6 @@ class Queries:
             for s, r, cat, last, status, n, docs in rows
         ]
 
-    def routes(self, query: ClaimQuery) -> list[Route]:
-        """Distinct (supplier, recipient, via, route) combinations, most claims first."""
-        where, params = _where(query)
-        with self._connect("aggregate routes") as db:
-            rows = db.execute(
-                f"SELECT c.supplier, c.recipient, c.via, c.route, count(*){_FROM}{where}"
-                " GROUP BY c.supplier, c.recipient, c.via, c.route"
-                " ORDER BY count(*) DESC, c.supplier, c.recipient",
-                params,
-            ).fetchall()
-        return [
-            Route(s, r, tuple(json.loads(via)), tuple(json.loads(route)), int(n))
-            for s, r, via, route, n in rows
-        ]
-
 
 @dataclass(frozen=True, slots=True)
 class RecordEdge:
@@ -197,6 +171,46 @@ class RecordEdge:
     embargo: bool
     records: int
     last_seen: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRoute:
+    """Transfer records that share supplier, recipient, transit and route, for a map line; the
+    record with the most support stands for them (its id and status)."""
+
+    supplier: str
+    recipient: str
+    via: tuple[str, ...]
+    route: tuple[str, ...]
+    records: int
+    support: int
+    record_id: str
+    status: str
+
+
+def record_routes(path: str, filters: Any, limit: int) -> tuple[int, list[RecordRoute]]:
+    """The distinct routes of matching records, most support first: how many there are in
+    all, and the first `limit`."""
+    from armstrace.store.kb_tables import _record_where
+
+    where, params = _record_where(filters)
+    both = (" AND " if where else " WHERE ") + "supplier IS NOT NULL AND recipient IS NOT NULL"
+    group = " GROUP BY supplier, recipient, via, route"
+    with Queries(path)._connect("aggregate record routes") as db:
+        total = db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM transfer_records{where}{both}{group})", params
+        ).fetchone()[0]
+        # id and status are bare columns: SQLite takes them from the row max(support) picked.
+        rows = db.execute(
+            "SELECT supplier, recipient, via, route, count(*), sum(support), id, status,"
+            f" max(support) FROM transfer_records{where}{both}{group}"
+            " ORDER BY sum(support) DESC, supplier, recipient, via, route LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+    return int(total), [
+        RecordRoute(s, r, tuple(json.loads(via)), tuple(json.loads(route)), int(n), int(k), i, st)
+        for s, r, via, route, n, k, i, st, _ in rows
+    ]
 
 
 _RECORD_LEVELS = {

@@ -117,6 +117,8 @@ class RecordRow:
     embargo: bool
     body: str
     claims: tuple[tuple[str, str], ...] = ()  # (claim id, "support" | "denial")
+    via: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()  # names of the route points, in order
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ interprets a record's JSON body.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -17,6 +18,10 @@ from armstrace.store import ALL_RECORDS, RecordFilter, RecordRow
 MIN_RECORD_PREFIX = 6
 _ORDER = " ORDER BY last_seen IS NULL, last_seen DESC, id"
 _CHUNK = 500  # SQLite allows 999 bound parameters in older builds
+
+
+def _names(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 def _iso(value: date | None) -> str | None:
@@ -82,12 +87,12 @@ class KnowledgeTables:
             self._db.execute("DELETE FROM transfer_records")
             self._db.executemany(
                 "INSERT INTO transfer_records (id, supplier, recipient, category, status,"
-                " first_seen, last_seen, support, independent_sources, confidence, embargo, body)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " first_seen, last_seen, support, independent_sources, confidence, embargo, body,"
+                " via, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (r.id, r.supplier, r.recipient, r.category, r.status, _iso(r.first_seen),
                      _iso(r.last_seen), r.support, r.independent_sources, r.confidence,
-                     int(r.embargo), r.body)
+                     int(r.embargo), r.body, _names(r.via), _names(r.route))
                     for r in rows
                 ],
             )  # fmt: skip
