@@ -336,8 +336,40 @@ def test_malformed_ingest_bodies_are_refused(
 def test_protected_reads(demo_db: Path, token: str, sent: str | None, status: int) -> None:
     headers = {} if sent is None else bearer(token if sent == "right" else sent)
     with TestClient(create_app(str(demo_db), token=token, protect_reads=True)) as client:
-        for url in ("/api/stats", "/api/claims", "/"):
+        for url in ("/api/stats", "/api/claims"):
             assert client.get(url, headers=headers).status_code == status
+        page = client.get("/", headers=headers, follow_redirects=False)
+        if status == 200:
+            assert page.status_code == 200
+        else:  # a browser is sent to the sign-in form rather than shown a JSON error
+            assert page.status_code == 303 and page.headers["location"] == "/login"
+
+
+def test_sign_in_sets_a_read_only_cookie(writable_db: Path, token: str) -> None:
+    app = create_app(str(writable_db), token=token, protect_reads=True)
+    with TestClient(app) as client:
+        form = client.get("/login")
+        assert form.status_code == 200 and 'type="password"' in form.text
+        wrong = client.post("/login", data={"token": "guess"}, follow_redirects=False)
+        assert wrong.status_code == 403 and "Wrong token" in wrong.text
+        assert client.get("/api/stats").status_code == 401
+        right = client.post("/login", data={"token": token}, follow_redirects=False)
+        assert right.status_code == 303 and right.headers["location"] == "/"
+        cookie = right.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert token not in right.headers["set-cookie"]
+        # the client now carries the cookie: the page and the reads open...
+        assert client.get("/", follow_redirects=False).status_code == 200
+        assert client.get("/api/stats").status_code == 200
+        # ...but writes still need the bearer header
+        assert ingest(client, [{"text": NEW_TEXT}], None).status_code == 401
+        client.get("/logout")
+        assert client.get("/api/stats").status_code == 401
+
+
+def test_sign_in_is_not_needed_when_reads_are_open(client: TestClient) -> None:
+    response = client.get("/login", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_protecting_reads_needs_a_token(demo_db: Path) -> None:

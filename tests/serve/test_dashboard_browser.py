@@ -77,11 +77,23 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(database: Path) -> Iterator[str]:
+    yield from _serve(create_app(str(database)))
+
+
+SIGN_IN_TOKEN = "browser-test-token-2c1d"
+
+
+@pytest.fixture(scope="module")
+def protected_server(database: Path) -> Iterator[str]:
+    yield from _serve(create_app(str(database), token=SIGN_IN_TOKEN, protect_reads=True))
+
+
+def _serve(app: Any) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(str(database)), log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -168,6 +180,19 @@ def test_dashboard_draws_views_and_opens_evidence(page: Any, server: str) -> Non
     if os.environ.get("ARMSTRACE_UPDATE_SCREENSHOT") == "1" or not SCREENSHOT.exists():
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         SCREENSHOT.write_bytes(shot)
+
+
+def test_a_protected_dashboard_signs_in_with_the_token(page: Any, protected_server: str) -> None:
+    page.goto(protected_server + "/")
+    assert page.url.endswith("/login")
+    page.fill("input[name=token]", "not-the-token")
+    page.click("button[type=submit]")
+    assert page.locator("[role=alert]").inner_text().startswith("Wrong token")
+    page.fill("input[name=token]", SIGN_IN_TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#app[data-ready]", timeout=20_000)
+    assert page.get_attribute("#app", "data-ready") == "true", page.inner_text("#status-line")
+    _assert_views_drawn(page)
 
 
 def test_a_map_line_opens_its_transfer_record(page: Any, server: str) -> None:

@@ -115,26 +115,33 @@ def calls(totals: dict[str, int]) -> list[str]:
     return out
 
 
-def run(path: Path, repeat: int) -> list[tuple[str, int, float, float]]:
-    """(call, status, median ms, max ms) of each call, after one warm-up."""
+def run(path: Path, repeat: int) -> list[tuple[str, int, float, float, float]]:
+    """(call, status, uncached ms, median ms, max ms) of each call. The uncached time is the
+    first call with the view cache emptied (as after an ingest); the others are timed after it,
+    as every later dashboard load is."""
     from fastapi.testclient import TestClient
 
     from armstrace.serve.app import create_app
 
     results = []
-    with TestClient(create_app(str(path))) as client:
+    app = create_app(str(path))
+    with TestClient(app) as client:
         totals = {
             endpoint: int(client.get(f"/api/{endpoint}?limit=1").json().get("total", 0))
             for endpoint in ("documents", "claims", "transfers", "actors")
         }
+        client.get("/api/graph")  # imports the record engine, once per process
         for url in calls(totals):
+            app.state.database.views.clear()
+            started = time.perf_counter()
             status = client.get(url).status_code
+            uncached = (time.perf_counter() - started) * 1000
             times = []
             for _ in range(repeat):
                 started = time.perf_counter()
                 client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
-            results.append((url, status, statistics.median(times), max(times)))
+            results.append((url, status, uncached, statistics.median(times), max(times)))
     return results
 
 
@@ -150,12 +157,12 @@ def main(argv: list[str] | None = None) -> int:
             seconds = build_database(path, args.claims)
             print(f"generated {args.claims} claims in {seconds:.1f} s ({path})\n")
         results = run(path, args.repeat)
-    print("| call | status | median ms | max ms |")
-    print("|---|---|---:|---:|")
-    for url, status, median, worst in results:
-        print(f"| `{url}` | {status} | {median:.0f} | {worst:.0f} |")
-    slow = [url for url, status, _, worst in results if worst > TARGET_SECONDS * 1000]
-    failed = [url for url, status, _, _ in results if status >= 500]
+    print("| call | status | uncached ms | median ms | max ms |")
+    print("|---|---|---:|---:|---:|")
+    for url, status, uncached, median, worst in results:
+        print(f"| `{url}` | {status} | {uncached:.0f} | {median:.0f} | {worst:.0f} |")
+    slow = [r[0] for r in results if max(r[2], r[4]) > TARGET_SECONDS * 1000]
+    failed = [r[0] for r in results if r[1] >= 500]
     print(
         f"\n{len(results)} calls; over {TARGET_SECONDS:.0f} s: {slow or 'none'};"
         f" 5xx: {failed or 'none'}"

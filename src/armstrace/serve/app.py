@@ -15,18 +15,18 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from armstrace.errors import ArmstraceError, InputError, ModelError, NotFoundError
-from armstrace.serve import api
-from armstrace.serve.settings import Database, Settings, require_read
+from armstrace.serve import api, signin
+from armstrace.serve.settings import Database, Settings, may_read
 
 log = logging.getLogger(__name__)
 
@@ -208,8 +208,12 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 
+    app.include_router(signin.router)
+
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def dashboard(_: None = Depends(require_read)) -> HTMLResponse:
+    def dashboard(request: Request) -> Response:
+        if not may_read(request):
+            return RedirectResponse("/login", status_code=303)
         _warm_in_background(database)  # after an ingest: the views the page asks for next
         stats = json.loads(database.views.get(("stats",), lambda: api.stats_view(database)))
         context = {"title": "armstrace", "stats": stats, "api": "/api", "world_url": "/api/world"}

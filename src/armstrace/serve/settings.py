@@ -6,6 +6,7 @@ configured the server refuses every write. Reads are open unless `protect_reads`
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from armstrace.serve.queries import Queries
 from armstrace.store import Store, open_store, sqlite_path
 
 TOKEN_VARIABLE = "ARMSTRACE_TOKEN"
+SESSION_COOKIE = "armstrace_session"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,26 @@ def require_write(request: Request) -> None:
     _check_token(request, "writing")
 
 
-def require_read(request: Request) -> None:
+def session_value(token: str) -> str:
+    """The sign-in cookie's value: derived from the token, so that it needs no server state,
+    lasts across restarts and stops working when the token changes; it cannot be turned back
+    into the token, and it grants reads only (writes need the bearer header)."""
+    return hmac.new(token.encode(), b"armstrace dashboard session v1", hashlib.sha256).hexdigest()
+
+
+def may_read(request: Request) -> bool:
+    """True when reads are open, or the request carries the sign-in cookie or the token."""
     settings: Settings = request.app.state.settings
-    if settings.protect_reads:
-        _check_token(request, "reading")
+    if not settings.protect_reads:
+        return True
+    assert settings.token is not None  # Settings refuses protect_reads without a token
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    if hmac.compare_digest(cookie.encode(), session_value(settings.token).encode()):
+        return True
+    given = _bearer(request)
+    return given is not None and hmac.compare_digest(given.encode(), settings.token.encode())
+
+
+def require_read(request: Request) -> None:
+    if not may_read(request):
+        _check_token(request, "reading")  # raises, with the reason

@@ -111,6 +111,7 @@ export function apiSource(base, worldUrl) {
     if (!response.ok) {
       let detail = `${response.status} ${response.statusText}`;
       try { const body = await response.json(); if (body && body.detail) detail = typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail); } catch (error) { /* not JSON */ }
+      if (response.status === 401 || response.status === 403) detail += " (sign in again at /login)";
       throw new Error(detail);
     }
     return response.json();
