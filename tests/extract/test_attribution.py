@@ -300,6 +300,27 @@ SENTENCE_CASES = [
         "document",
         "Helen Cole",
     ),
+    # a parenthetical frame ("..., the diplomats said, and ...") attributes its sentence
+    (
+        "Belarus has moved shells to the border, the diplomats said, and more may follow.",
+        "shells",
+        "reported",
+        "diplomats",
+    ),
+    # "the officials" are the officials the document named before
+    (
+        "Ukrainian officials said on Monday that drones had struck the port. The rockets came"
+        " by sea, the officials said.",
+        "rockets",
+        "reported",
+        "Ukrainian officials",
+    ),
+    (
+        "European diplomats described the talks. The rockets came by sea, the officials said.",
+        "rockets",
+        "reported",
+        "officials",
+    ),
     # a sentence holding a quotation takes the quote's speaker
     (
         "\u201cThe fuel was smuggled across the lake,\u201d said Nadia Roy.",

@@ -40,6 +40,25 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Moscow is attempting to procure ballistic missiles from Tehran.",
             ("IRN", "RUS", "missile"),
         ),
+        # a light verb makes its subject the recipient of a supply noun
+        (
+            "Russia has taken delivery of hundreds of Shahed drones from Iran.",
+            ("IRN", "RUS", "uav"),
+        ),
+        (
+            "Armenia accepted a consignment of Indian howitzers in March.",
+            ("IND", "ARM", "artillery"),
+        ),
+        # "X-made" gives the origin even when the parser hangs the name on "made"
+        (
+            "Moscow took delivery of Iranian-made Shahed-136 drones last summer.",
+            ("IRN", "RUS", "uav"),
+        ),
+        # a facility stands for its country
+        (
+            "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
+            ("IRN", "RUS", "technology"),
+        ),
         # passive with agent
         ("The rifles were supplied to the Houthis by Iran.", ("IRN", "Houthis", "small_arms")),
         # nominal triggers

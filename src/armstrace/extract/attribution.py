@@ -58,6 +58,7 @@ NAME_LINE_TOKENS = 8
 INVERTED_REACH = 10  # words between an inverted "said" and the speaker's name
 MIN_OVERLAP = 3  # a sentence that only holds a quote's closing mark is not inside it
 DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
+DEFINITE_DETERMINERS = frozenset({"the", "these", "those"})
 HEADER_LINES = 30
 HEADER_CHARS = 4000
 LABEL_RE = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Z.'\u2019\- ]{0,40}?)[ \t]*:(?=\s)", re.M)
@@ -164,6 +165,7 @@ class _People:
         self.titles: dict[str, str] = {}  # a full name's title where the document gives one
         self._offsets: list[int] = []
         self._speakers: list[Speaker] = []
+        self._groups: list[tuple[int, Speaker]] = []  # in document order
         self.text = doc.text  # Doc.text joins every token on each call: read it once
         self.metadata = [(m.start(), m.end()) for m in METADATA_LINE_RE.finditer(self.text)]
         self.place_words = {
@@ -194,6 +196,17 @@ class _People:
             return name
         full = self.full.get(words[-1].lower())
         return full if full and len(full.split()) > len(words) else name
+
+    def add_group(self, offset: int, speaker: Speaker) -> None:
+        """A named group source ("U.S. officials"), for a later "the officials said"."""
+        self._groups.append((offset, speaker))
+
+    def last_group(self, offset: int, head: str) -> Speaker | None:
+        """The latest group source before `offset` whose last word is `head`."""
+        for at, speaker in reversed(self._groups):
+            if at < offset and speaker.name.split()[-1].lower() == head:
+                return speaker
+        return None
 
     def add(self, offset: int, speaker: Speaker) -> None:
         index = bisect.bisect_right(self._offsets, offset)
@@ -329,6 +342,12 @@ def _speaker_of(token: Token, people: _People) -> tuple[Speaker, SpeakerClass] |
         return Speaker(name, title, affiliation), "person"
     if not left:
         return None
+    definite = any(c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in token.children)
+    if definite and len(left) == 1 and token.tag_ == "NNS":
+        # "the officials said": the officials the document named before ("U.S. officials")
+        earlier = people.last_group(token.idx, token.lower_)
+        if earlier is not None:
+            return earlier, "other"
     text = _clean(_span_text(left))
     kind: SpeakerClass = "other"
     if token.ent_type_ in ("ORG", "NORP") or cues.is_title(token.text):
@@ -797,7 +816,12 @@ def sentence_sources(
             over = _quote_over(quotes, quote_starts, start, end)
             turn = _turn_at(turns, turn_starts, start)
             found = _attribute(piece, over, turn, default, people)
-            result.append(replace(found, speaker=tidy_speaker(found.speaker)))
+            speaker = tidy_speaker(found.speaker)
+            words = speaker.name.split() if speaker is not None else []
+            named_group = len(words) > 1 and words[-1].islower()
+            if speaker is not None and named_group and found.kind != "document":
+                people.add_group(start, speaker)
+            result.append(replace(found, speaker=speaker))
     return result
 
 
@@ -846,7 +870,8 @@ def _reported(sent: Span, people: _People) -> tuple[Speaker, SpeakerClass] | Non
         for t in sent
         if t.pos_ == "VERB"
         and t.lemma_.lower() in people.cues.report_verbs
-        and any(c.dep_ in CLAUSE_DEPS for c in t.children)
+        # "X said that ...", or a parenthetical "..., the officials said, ..." (parataxis)
+        and (any(c.dep_ in CLAUSE_DEPS for c in t.children) or t.dep_ == "parataxis")
     ]
     verbs.sort(key=lambda t: sum(1 for _ in t.ancestors))
     for verb in verbs:

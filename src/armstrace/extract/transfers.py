@@ -35,8 +35,28 @@ GROUP_NOUNS = frozenset(
 )
 # Nouns that stand for a state or group when an actor modifies them ("Russia's war", "the
 # Iranian regime", "Kim's government"): the modifier is then the party, not an item's origin.
+QUANTITY_NOUNS = frozenset(
+    {"number", "batch", "lot", "dozen", "hundred", "thousand", "million", "billion", "consignment"}
+)
 PARTY_NOUNS = frozenset(
     {
+        # facilities stand for their country: "know-how for the Alabuga plant"
+        "plant",
+        "plants",
+        "factory",
+        "factories",
+        "facility",
+        "facilities",
+        "base",
+        "bases",
+        "depot",
+        "depots",
+        "arsenal",
+        "arsenals",
+        "stockpile",
+        "stockpiles",
+        "shipyard",
+        "shipyards",
         "war",
         "regime",
         "government",
@@ -78,8 +98,6 @@ PARTY_NOUNS = frozenset(
         "defenders",
         "defence",
         "defense",
-        "arsenal",
-        "stockpiles",
         "stocks",
         "inventory",
     }
@@ -102,6 +120,7 @@ class Lexicon:
     verbs: dict[str, TriggerEntry]
     nouns: dict[str, TriggerEntry]
     raising: dict[str, str | None]
+    receiving: frozenset[str]  # light verbs: "take delivery of"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +173,18 @@ def lexicon() -> Lexicon:
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")
     raising = {row["lemma"]: row.get("stage") for row in raising_rows}
-    return Lexicon(verbs=entries["verbs"], nouns=entries["nouns"], raising=raising)
+    receiving = data.get("receiving_light_verbs", [])
+    require(
+        isinstance(receiving, list) and all(isinstance(w, str) for w in receiving),
+        name,
+        "'receiving_light_verbs' must be a list of lemmas",
+    )
+    return Lexicon(
+        verbs=entries["verbs"],
+        nouns=entries["nouns"],
+        raising=raising,
+        receiving=frozenset(receiving),
+    )
 
 
 class SentenceIndex:
@@ -276,11 +306,26 @@ def parties(token: Token | None, index: SentenceIndex) -> list[ActorMention]:
     return out
 
 
+def _quantity_head(token: Token) -> Token | None:
+    """The quantity noun an item hangs under ("hundreds of drones", "a batch of rifles")."""
+    of = token.head
+    if token.dep_ != "pobj" or of.lower_ != "of" or of.head.i == of.i:
+        return None
+    amount = of.head
+    if amount.pos_ == "NOUN" and (
+        amount.ent_type_ in ("CARDINAL", "QUANTITY") or amount.lemma_.lower() in QUANTITY_NOUNS
+    ):
+        return amount
+    return None
+
+
 def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
-    """Actors that modify item nouns: demonyms, possessives, compounds, "from X"."""
+    """Actors that modify item nouns: demonyms, possessives, compounds, "from X" (also on the
+    quantity the item hangs under: "hundreds of drones from Iran")."""
     out: list[ActorMention] = []
-    for token in items:
-        for child in token.children:
+    for item in items:
+        amount = _quantity_head(item)
+        for child in (*item.children, *(amount.children if amount is not None else ())):
             if child.dep_ in ORIGIN_DEPS:
                 mention = index.actor_at.get(child.i)
                 if mention is None and child.dep_ in ("amod", "compound"):
@@ -329,7 +374,14 @@ def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
 
 
 def _mention_head(token: Token, mention: ItemMention, index: SentenceIndex) -> Token:
-    """The syntactic head of an item mention (its last noun, usually)."""
+    """The syntactic head of an item mention: the token whose head lies outside it, preferring
+    a noun that is not punctuation ("Iranian-made Shahed-136 drones": the parser may hang
+    "Shahed-136" as punctuation on "made"; the head is "drones")."""
+    members = [t for t in token.sent if index.item_at.get(t.i) is mention]
+    outside = [t for t in members if t.head.i == t.i or index.item_at.get(t.head.i) is not mention]
+    nouns = [t for t in outside if t.dep_ != "punct" and t.pos_ in ("NOUN", "PROPN")]
+    if nouns:
+        return nouns[-1]
     head = token
     while head.head.i != head.i and index.item_at.get(head.head.i) is mention:
         head = head.head
@@ -727,6 +779,18 @@ def _noun_transfers(
             for p in _preps(noun.head, frozenset({"to", "into"}))
             for m in _prep_parties(p, index)
             if m not in owner
+        ]
+    if (
+        not to_parties
+        and entry.direction == "supply"
+        and noun.dep_ == "dobj"
+        and noun.head.lemma_.lower() in lexicon().receiving
+    ):
+        # "Russia has taken delivery of Iranian drones (from Iran)": the light verb's subject
+        # receives; a from-phrase may hang on the verb.
+        to_parties = parties(_subject(noun.head, index)[0], index)
+        from_parties = from_parties or [
+            m for p in _preps(noun.head, frozenset({"from"})) for m in _prep_parties(p, index)
         ]
     item_origins = [m for m in origins(heads, index) if m not in to_parties]
     rule = f"noun:{entry.direction}"
