@@ -54,6 +54,13 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Moscow took delivery of Iranian-made Shahed-136 drones last summer.",
             ("IRN", "RUS", "uav"),
         ),
+        # arrival: the items are the subject, their origin supplies
+        ("British Challenger 2 tanks have arrived in Ukraine.", ("GBR", "UKR", "armoured_vehicle")),
+        (
+            "The first Swedish-made CV90 vehicles arrived in Kyiv last week.",
+            ("SWE", "UKR", "armoured_vehicle"),
+        ),
+        ("Shahed drones arrived in Russia from Iran by sea.", ("IRN", "RUS", "uav")),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
@@ -152,6 +159,10 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Russia increased its production of artillery shells at home.",
         "The army announced new drones at its annual exhibition.",
         "The weather in Moscow was cold and dry on Tuesday.",
+        # arrivals of people, or of items with no origin, move nothing between parties
+        "Russian troops arrived in Kherson with their tanks.",
+        "The new tanks arrived at the front on Friday.",
+        "The minister took delivery of the report on arms exports in Kyiv.",
     ],
 )
 def test_no_transfer(text: str) -> None:

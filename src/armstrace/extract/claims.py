@@ -183,7 +183,14 @@ def _counterpart(
     )
     if other_side > same_side:
         return None
-    code = next((c for c, n in party_counts.most_common() if c != present.code and n >= 1), None)
+    # The counterpart plays the missing role: the document's usual recipient when the supplier
+    # is named ("Poland handed over its tanks" in a story of deliveries to Ukraine), else its
+    # usual supplier; any party when no complete mention says who plays which.
+    role_counts = Counter(
+        code for c in complete if (code := _code(_side(c.mention, not as_supplier))) is not None
+    )
+    ranked = [c for c, _ in role_counts.most_common()] + [c for c, _ in party_counts.most_common()]
+    code = next((c for c in ranked if c != present.code), None)
     if code is None:
         return None
     return ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)

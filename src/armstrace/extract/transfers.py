@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from armstrace.records import ActorMention, ItemMention, PlaceMention
 from armstrace.resources import load_yaml, require
 
-DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin")
+DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin", "arrive")
 RELATIVE_PRONOUNS = frozenset({"that", "which", "who", "whom"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECT_DEPS = frozenset({"nsubjpass", "csubjpass"})
@@ -324,8 +324,15 @@ def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
     quantity the item hangs under: "hundreds of drones from Iran")."""
     out: list[ActorMention] = []
     for item in items:
-        amount = _quantity_head(item)
-        for child in (*item.children, *(amount.children if amount is not None else ())):
+        # "Swedish-made CV90 vehicles": the designation is a compound of the noun the origin
+        # modifies; "hundreds of drones from Iran": the origin sits on the quantity.
+        carriers = [item]
+        if item.dep_ in ("compound", "nmod") and item.head.pos_ == "NOUN":
+            carriers.append(item.head)
+        amount = _quantity_head(carriers[-1])
+        if amount is not None:
+            carriers.append(amount)
+        for child in (c for carrier in carriers for c in carrier.children):
             if child.dep_ in ORIGIN_DEPS:
                 mention = index.actor_at.get(child.i)
                 if mention is None and child.dep_ in ("amod", "compound"):
@@ -577,6 +584,18 @@ def _verb_transfers(
         if entry.needs_origin and not suppliers:
             return []
         if entry.needs_from and not from_parties:
+            return []
+    elif entry.direction == "arrive":
+        # "Britain's Challenger 2 tanks have arrived (in Ukraine)": the items are the subject;
+        # their origin supplies, and "in/to X" (else the discourse) receives.
+        if subject is None or not item_heads([subject], index) or party(subject, index):
+            return []
+        suppliers = from_parties or item_origins
+        recipients = to_parties or [
+            m for p in _preps(verb, frozenset({"in", "at"})) for m in _prep_parties(p, index)
+        ]
+        recipients = [m for m in recipients if m not in suppliers]
+        if not suppliers:
             return []
     elif entry.direction == "origin":
         # "the drones are from Iran", "the missiles came from North Korea"
