@@ -61,6 +61,21 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             ("SWE", "UKR", "armoured_vehicle"),
         ),
         ("Shahed drones arrived in Russia from Iran by sea.", ("IRN", "RUS", "uav")),
+        # a purchase contract: the signer buys, the with-party sells, "for" names the items
+        (
+            "Poland signed a contract with South Korea for K9 howitzers in 2022.",
+            ("KOR", "POL", "artillery"),
+        ),
+        (
+            "Egypt concluded a deal with France for Rafale fighter jets.",
+            ("FRA", "EGY", "aircraft"),
+        ),
+        # a participle on the last conjunct describes the whole coordination
+        (
+            "Belarus said Iskander missile systems and an S-400 system received from Russia were"
+            " ready.",
+            ("RUS", "BLR", "missile"),
+        ),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
@@ -163,6 +178,9 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Russian troops arrived in Kherson with their tanks.",
         "The new tanks arrived at the front on Friday.",
         "The minister took delivery of the report on arms exports in Kyiv.",
+        # a contract with a firm, or with no items, names no supplying state
+        "Poland signed a contract with its own arms maker for K9 howitzers.",
+        "France signed a trade agreement with India on Monday.",
     ],
 )
 def test_no_transfer(text: str) -> None:

@@ -211,7 +211,7 @@ def test_a_map_line_opens_its_transfer_record(page: Any, server: str) -> None:
         ("actor", "PRK", "data-pair", "PRK"),
         ("actor", "Iran", "data-pair", "IRN"),
         ("category", "ammunition", "data-category", "ammunition"),
-        ("status", "denied", "data-status", "denied"),
+        ("status", "attempted", "data-status", "attempted"),
     ],
 )
 def test_filters_narrow_the_graph(

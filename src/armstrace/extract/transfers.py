@@ -121,6 +121,7 @@ class Lexicon:
     nouns: dict[str, TriggerEntry]
     raising: dict[str, str | None]
     receiving: frozenset[str]  # light verbs: "take delivery of"
+    contracts: frozenset[str]  # "signed a deal with X for Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,11 +180,18 @@ def lexicon() -> Lexicon:
         name,
         "'receiving_light_verbs' must be a list of lemmas",
     )
+    contracts = data.get("contract_nouns", [])
+    require(
+        isinstance(contracts, list) and all(isinstance(w, str) for w in contracts),
+        name,
+        "'contract_nouns' must be a list of lemmas",
+    )
     return Lexicon(
         verbs=entries["verbs"],
         nouns=entries["nouns"],
         raising=raising,
         receiving=frozenset(receiving),
+        contracts=frozenset(contracts),
     )
 
 
@@ -532,6 +540,10 @@ def _verb_transfers(
     if passive and subject is not None:
         theme_roots.append(subject)
     if acl_head is not None:
+        # "Iskander systems and an S-400 system received from Russia": the participle hangs on
+        # the last conjunct but describes the whole coordination.
+        while acl_head.dep_ == "conj" and acl_head.head.pos_ in ("NOUN", "PROPN"):
+            acl_head = acl_head.head
         theme_roots.append(acl_head)
     heads = item_heads(theme_roots, index)
     if not heads:
@@ -752,9 +764,35 @@ def _inherited_subject(token: Token, index: SentenceIndex) -> list[ActorMention]
 # --- nouns ---------------------------------------------------------------------------------------
 
 
+def _contract_transfers(
+    noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
+) -> list[TransferMention] | None:
+    """ "Poland signed agreements with South Korea for K2 tanks": the signer buys, the
+    with-party sells, the for-phrase names the items. None when the noun is not so framed."""
+    verb = noun.head
+    if noun.lemma_.lower() not in lexicon().contracts or noun.dep_ not in OBJECT_DEPS:
+        return None
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    holders = (noun, verb)
+    sellers = [
+        m for h in holders for p in _preps(h, frozenset({"with"})) for m in _prep_parties(p, index)
+    ]
+    goods = [g for h in holders for p in _preps(h, frozenset({"for"})) for g in p.children]
+    heads = item_heads(goods, index)
+    buyers = parties(_subject(verb, index)[0], index)
+    if not sellers or not heads or not buyers:
+        return None
+    items = _items_of(heads, index)
+    return _combine(noun, entry, sent, index, sellers, buyers, items, heads, "noun:contract", None)
+
+
 def _noun_transfers(
     noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
 ) -> list[TransferMention]:
+    contract = _contract_transfers(noun, entry, sent, index)
+    if contract is not None:
+        return contract
     of_objects = [g for p in _preps(noun, frozenset({"of", "in"})) for g in p.children]
     modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
     heads = item_heads(of_objects + [m for m in modifiers if m.i in index.item_at], index)
