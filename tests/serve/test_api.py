@@ -468,7 +468,7 @@ def test_views_are_cached_per_parsed_query_and_fresh_after_an_ingest(
 
 
 def test_the_server_precomputes_the_dashboard_views(writable_db: Path) -> None:
-    from armstrace.serve import api
+    from armstrace.serve.params import claim_query, record_filter
 
     app = create_app(str(writable_db))
     views = app.state.database.views
@@ -478,8 +478,8 @@ def test_the_server_precomputes_the_dashboard_views(writable_db: Path) -> None:
                 break
             time.sleep(0.05)
         assert len(views) == 5
-        everything = api.claim_query()
-        cached = views.get(("graph", api.record_filter(everything)), lambda: {"stale": True})
+        everything = claim_query()
+        cached = views.get(("graph", record_filter(everything)), lambda: {"stale": True})
         assert json.loads(cached) == get(client, "/api/graph")
         get(client, "/api/map")
         get(client, "/api/actors?limit=500")

@@ -25,7 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from armstrace.errors import ArmstraceError, InputError, ModelError, NotFoundError
-from armstrace.serve import api, signin
+from armstrace.serve import api, signin, views
 from armstrace.serve.settings import Database, Settings, may_read
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def _keep_warm(database: Database, stop: threading.Event) -> None:
 
 def _warm(database: Database) -> None:
     try:
-        api.warm_views(database)
+        views.warm_views(database)
     except Exception as exc:  # a view that fails now fails again, with its error, on request
         log.warning("could not precompute the dashboard views: %r", exc)
 
@@ -215,7 +215,7 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
         if not may_read(request):
             return RedirectResponse("/login", status_code=303)
         _warm_in_background(database)  # after an ingest: the views the page asks for next
-        stats = json.loads(database.views.get(("stats",), lambda: api.stats_view(database)))
+        stats = json.loads(database.views.get(("stats",), lambda: views.stats_view(database)))
         context = {"title": "armstrace", "stats": stats, "api": "/api", "world_url": "/api/world"}
         return HTMLResponse(render_dashboard(environment, context))
 

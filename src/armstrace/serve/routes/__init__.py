@@ -1,0 +1,3 @@
+"""The REST API's routers, one module per resource (stats, documents, claims, transfers, actors,
+search, charts, export, ingest). armstrace.serve.api assembles them under /api.
+"""
