@@ -6,20 +6,34 @@ code with a message that says what to do. Heavy imports (spaCy, the store) happe
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from armstrace.commandline import clip, db_option, prefilter_option
+from armstrace.commandline import (
+    category_option,
+    clip,
+    day,
+    day_option,
+    db_option,
+    echo_json,
+    format_option,
+    limit_option,
+    offset_option,
+    pair_options,
+    prefilter_option,
+    status_option,
+    write_csv,
+)
 from armstrace.errors import ArmstraceError
 from armstrace.export.command import export as export_command
 from armstrace.kb import commands as kb_commands
-from armstrace.records import CATEGORIES, STATUSES, Claim
+from armstrace.records import Claim
 from armstrace.serve import commands as serve_commands
 
 
@@ -122,9 +136,7 @@ def ingest(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
-)
+@format_option("jsonl", "table")
 @click.option("--quotes", is_flag=True, help="Add each document's quotes with their speakers.")
 @prefilter_option
 def extract(paths: tuple[str, ...], fmt: str, quotes: bool, prefilter: bool) -> None:
@@ -179,26 +191,19 @@ def _resolve(value: str | None, option: str) -> str | None:
 
 @main.command()
 @db_option
-@click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
-@click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
-@click.option("--category", type=click.Choice(CATEGORIES))
-@click.option("--status", type=click.Choice(STATUSES))
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@pair_options
+@category_option
+@status_option()
+@day_option("--since", "YYYY-MM-DD")
+@limit_option(100)
+@format_option("table", "json", "csv")
 def claims(
     db: str | None,
     supplier: str | None,
     recipient: str | None,
     category: str | None,
     status: str | None,
-    since: Any,
+    since: datetime | None,
     limit: int,
     fmt: str,
 ) -> None:
@@ -216,7 +221,7 @@ def claims(
         recipient=_resolve(recipient, "--recipient"),
         category=category,
         status=status,
-        since=since.date() if since else None,
+        since=day(since),
     )
     with open_store(db) as store:
         rows = store.claims(filters, limit=limit)
@@ -232,30 +237,32 @@ def _claim_dict(claim: Claim) -> dict[str, Any]:
     return out
 
 
+CSV_FIELDS = (
+    "id",
+    "document",
+    "date",
+    "supplier",
+    "recipient",
+    "category",
+    "status",
+    "items",
+    "via",
+    "source",
+    "evidence",
+)
+
+
 def _emit_claims(rows: Sequence[Claim], fmt: str) -> None:
     if fmt == "json":
-        click.echo(json.dumps([_claim_dict(c) for c in rows], ensure_ascii=False, indent=2))
+        echo_json([_claim_dict(c) for c in rows])
     elif fmt == "csv":
-        fields = [
-            "id",
-            "document",
-            "date",
-            "supplier",
-            "recipient",
-            "category",
-            "status",
-            "items",
-            "via",
-            "source",
-            "evidence",
-        ]
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        for claim in rows:
-            row = _claim_dict(claim)
-            row["items"] = "; ".join(claim.items)
-            row["via"] = "; ".join(claim.via)
-            writer.writerow(row)
+        write_csv(
+            (
+                {**_claim_dict(c), "items": "; ".join(c.items), "via": "; ".join(c.via)}
+                for c in rows
+            ),
+            CSV_FIELDS,
+        )
     else:
         _print_table(rows)
 
@@ -328,8 +335,8 @@ def show(claim_id: str, db: str | None) -> None:
 
 @main.command()
 @db_option
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
+@limit_option(50)
+@offset_option
 def docs(db: str | None, limit: int, offset: int) -> None:
     """List stored documents.
 

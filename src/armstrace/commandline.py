@@ -1,13 +1,23 @@
-"""Pieces shared by every module that defines CLI commands (cli.py, kb/, export/, serve/)."""
+"""Pieces shared by every module that defines CLI commands (cli.py, kb/, export/, serve/).
+
+The options several commands take are defined once here, so that their names, types and help
+read the same everywhere; so are the JSON and CSV printers of the listing commands.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
 
 from armstrace.errors import InputError
+from armstrace.records import CATEGORIES, STATUSES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,6 +39,76 @@ def prefilter_option(func: F) -> F:
     return click.option("--prefilter", is_flag=True, help=PREFILTER_HELP)(func)
 
 
+# --- filters ------------------------------------------------------------------------------------
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def pair_options(func: F) -> F:
+    """--supplier and --recipient, each a name or a code."""
+    func = click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")(func)
+    return click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")(func)
+
+
+def actor_option(func: F) -> F:
+    return click.option("--actor", help="Either side: a name or code.")(func)
+
+
+def category_option(func: F) -> F:
+    return click.option("--category", type=click.Choice(CATEGORIES))(func)
+
+
+def status_option(help: str | None = None) -> Callable[[F], F]:
+    return click.option("--status", type=click.Choice(STATUSES), help=help)
+
+
+def day_option(name: str, help: str) -> Callable[[F], F]:
+    """An option taking a YYYY-MM-DD day; the command receives a datetime (see `day`)."""
+    return click.option(name, type=DAY, help=help)
+
+
+def day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def record_filter_options(
+    *, status_help: str, since_help: str, until_help: str
+) -> Callable[[F], F]:
+    """--supplier, --recipient, --actor, --category, --status, --since and --until, handed to the
+    command as one `filters` argument (a RecordFilter with the actors resolved to codes)."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def with_filters(*args: Any, **kwargs: Any) -> Any:
+            from armstrace.store import RecordFilter
+
+            filters = RecordFilter(
+                supplier=actor_code(kwargs.pop("supplier"), "--supplier"),
+                recipient=actor_code(kwargs.pop("recipient"), "--recipient"),
+                actor=actor_code(kwargs.pop("actor"), "--actor"),
+                category=kwargs.pop("category"),
+                status=kwargs.pop("status"),
+                since=day(kwargs.pop("since")),
+                until=day(kwargs.pop("until")),
+            )
+            return func(*args, filters=filters, **kwargs)
+
+        # Applied last to first, so that --help lists them in the order above.
+        wrapper: Any = with_filters
+        for option in (
+            day_option("--until", until_help),
+            day_option("--since", since_help),
+            status_option(status_help),
+            category_option,
+            actor_option,
+            pair_options,
+        ):
+            wrapper = option(wrapper)
+        return wrapper
+
+    return decorate
+
+
 def actor_code(value: str | None, option: str) -> str | None:
     """The code an actor option names (a code or a name), InputError if none."""
     if value is None:
@@ -39,6 +119,35 @@ def actor_code(value: str | None, option: str) -> str | None:
     if code is None:
         raise InputError(f"unknown actor {value!r} for {option}: use a code (IRN) or a name (Iran)")
     return code
+
+
+# --- listing and output -------------------------------------------------------------------------
+
+
+def limit_option(default: int) -> Callable[[F], F]:
+    return click.option("--limit", type=click.IntRange(min=1), default=default, show_default=True)
+
+
+def offset_option(func: F) -> F:
+    return click.option("--offset", type=click.IntRange(min=0), default=0)(func)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    """--format (the `fmt` argument), one of `choices`, the first by default."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default=choices[0], show_default=True
+    )
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
+    """CSV with a header to standard output; keys of `rows` beyond `fields` are left out."""
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 def clip(text: str, width: int) -> str:

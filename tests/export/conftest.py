@@ -1,5 +1,5 @@
-"""Fixtures for the exports: a store of hand-written claims (no model needed) and, for the
-end-to-end tests, a store of the ingested demo corpus."""
+"""Fixtures for the exports: a store of hand-written claims (no model needed). The end-to-end
+tests use the session's ingested demo corpus, `demo_db` of tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -110,19 +110,4 @@ def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for extraction in extractions():
             store.save(extraction)
         refresh_records(store)
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the shipped demo corpus ingested (needs the pinned model)."""
-    from armstrace.jobs import ingest_paths
-    from armstrace.resources import data_path
-    from armstrace.store import open_store
-
-    path = tmp_path_factory.mktemp("export-demo") / "demo.db"
-    articles = sorted(str(p) for p in data_path("demo").glob("*.txt"))
-    with open_store(path) as store:
-        report = ingest_paths(articles, store)
-        assert report.stored == len(articles)
     return path

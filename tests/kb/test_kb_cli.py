@@ -50,6 +50,9 @@ def run(*args: str) -> tuple[int, str]:
         (["--category", "uav"], 1),
         (["--limit", "1"], 1),
         (["--limit", "1", "--offset", "1"], 1),
+        (["--recipient", "Russia", "--status", "delivered"], 2),
+        (["--since", "2023-01-01"], 1),
+        (["--until", "2023-01-01"], 1),
     ],
 )
 def test_transfers_json(db: str, args: list[str], expected: int) -> None:
@@ -83,6 +86,7 @@ def test_transfer_shows_who_confirms_and_denies(db: str) -> None:
         (["transfer", "zzzzzzzz"], 5),  # NotFoundError
         (["transfer", "ab"], 5),  # too short a prefix
         (["transfers", "--actor", "Atlantis"], 2),  # InputError
+        (["transfers", "--since", "2024-05-01", "--until", "2024-01-01"], 2),
         (["actor", "Atlantis"], 5),
         (["import-sipri", "/nonexistent/file.csv"], 2),
     ],

@@ -1,6 +1,6 @@
-"""Shared fixtures of the serve tests: a database ingested from the shipped demo corpus.
+"""Shared fixtures of the serve tests, over `demo_db` (tests/conftest.py): the shipped demo corpus.
 
-Extraction needs the spaCy model, so the database is built once per session and copied for the
+Extraction needs the spaCy model, so that database is built once per session and copied for the
 tests that write to it. Tests that use these fixtures are marked `model`.
 """
 
@@ -12,29 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from armstrace.resources import data_path
-
 TOKEN = "test-token-7f3a"
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database file with the 18 demo articles ingested (and records refreshed, if any)."""
-    from armstrace.jobs import ingest_paths
-    from armstrace.store import open_store
-
-    path = tmp_path_factory.mktemp("serve") / "demo.db"
-    articles = sorted(str(p) for p in data_path("demo").glob("*.txt"))
-    with open_store(path) as store:
-        report = ingest_paths(articles, store)
-        assert report.stored == len(articles), [o.reason for o in report.skipped]
-        try:
-            from armstrace.kb.records import refresh_records
-        except ModuleNotFoundError:
-            pass
-        else:
-            refresh_records(store)
-    return path
 
 
 @pytest.fixture

@@ -8,16 +8,15 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from armstrace.commandline import actor_code, db_option
-from armstrace.records import CATEGORIES, STATUSES
+from armstrace.commandline import db_option, record_filter_options
 
 if TYPE_CHECKING:
     from armstrace.export import ExportSummary
+    from armstrace.store import RecordFilter
 
 FORMAT_NAMES = ("csv", "jsonl", "graphml", "geojson", "ftm")  # armstrace.export.FORMATS, unloaded
 
@@ -58,33 +57,13 @@ def _to_stdout(write: Callable[[TextIO], ExportSummary]) -> ExportSummary:
     help="File to write (default: standard output).",
 )
 @db_option
-@click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
-@click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
-@click.option("--actor", help="Either side: a name or code.")
-@click.option("--category", type=click.Choice(CATEGORIES))
-@click.option("--status", type=click.Choice(STATUSES), help="Record status (or claim status).")
-@click.option(
-    "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Records last seen (claims dated) on or after this day.",
-)
-@click.option(
-    "--until",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Records first seen (claims dated) on or before this day.",
+@record_filter_options(
+    status_help="Record status (or claim status).",
+    since_help="Records last seen (claims dated) on or after this day.",
+    until_help="Records first seen (claims dated) on or before this day.",
 )
 def export(
-    fmt: str,
-    what: str,
-    out_path: str | None,
-    db: str | None,
-    supplier: str | None,
-    recipient: str | None,
-    actor: str | None,
-    category: str | None,
-    status: str | None,
-    since: datetime | None,
-    until: datetime | None,
+    fmt: str, what: str, out_path: str | None, db: str | None, filters: RecordFilter
 ) -> None:
     """Export transfer records or claims for other tools: spreadsheets, Gephi, QGIS, Aleph.
 
@@ -99,18 +78,8 @@ def export(
     """
     from armstrace.export import export as run_export
     from armstrace.export import export_to_path
-    from armstrace.kb.records import RecordFilter
     from armstrace.store import open_store
 
-    filters = RecordFilter(
-        supplier=actor_code(supplier, "--supplier"),
-        recipient=actor_code(recipient, "--recipient"),
-        actor=actor_code(actor, "--actor"),
-        category=category,
-        status=status,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-    )
     with open_store(db) as store:
         if out_path is None:
             summary = _to_stdout(

@@ -6,17 +6,25 @@ command parses options, calls one library function and prints; errors are Armstr
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
+import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from armstrace.commandline import actor_code, clip, db_option
-from armstrace.records import CATEGORIES, STATUSES
+from armstrace.commandline import (
+    clip,
+    db_option,
+    echo_json,
+    format_option,
+    limit_option,
+    offset_option,
+    record_filter_options,
+    write_csv,
+)
+
+if TYPE_CHECKING:
+    from armstrace.store import RecordFilter
 
 CSV_FIELDS = (
     "id",
@@ -37,39 +45,21 @@ CSV_FIELDS = (
 )
 
 
-def _day(value: datetime | None) -> Any:
-    return value.date() if value is not None else None
-
-
 @click.command()
 @db_option
-@click.option("--supplier", help="Supplier name or code, e.g. Iran or IRN.")
-@click.option("--recipient", help="Recipient name or code, e.g. Russia or RUS.")
-@click.option("--actor", help="Either side: a name or code.")
-@click.option("--category", type=click.Choice(CATEGORIES))
-@click.option("--status", type=click.Choice(STATUSES), help="The record's current status.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Last seen on or after.")
-@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="First seen by then.")
+@record_filter_options(
+    status_help="The record's current status.",
+    since_help="Last seen on or after.",
+    until_help="First seen by then.",
+)
 @click.option("--embargo-only", is_flag=True, help="Only records flagged by an embargo.")
 @click.option("--min-sources", type=click.IntRange(min=1), help="At least N independent sources.")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
+@limit_option(100)
+@offset_option
+@format_option("table", "json", "csv")
 def transfers(
     db: str | None,
-    supplier: str | None,
-    recipient: str | None,
-    actor: str | None,
-    category: str | None,
-    status: str | None,
-    since: datetime | None,
-    until: datetime | None,
+    filters: RecordFilter,
     embargo_only: bool,
     min_sources: int | None,
     limit: int,
@@ -84,25 +74,15 @@ def transfers(
       armstrace transfers --actor Iran --min-sources 2 --format json
       armstrace transfers --embargo-only --since 2023-01-01 --format csv > flagged.csv
     """
-    from armstrace.kb.records import RecordFilter, count_records, list_records
+    from armstrace.kb.records import count_records, list_records
     from armstrace.store import open_store
 
-    filters = RecordFilter(
-        supplier=actor_code(supplier, "--supplier"),
-        recipient=actor_code(recipient, "--recipient"),
-        actor=actor_code(actor, "--actor"),
-        category=category,
-        status=status,
-        since=_day(since),
-        until=_day(until),
-        embargo_only=embargo_only,
-        min_sources=min_sources,
-    )
+    filters = dataclasses.replace(filters, embargo_only=embargo_only, min_sources=min_sources)
     with open_store(db) as store:
         rows = [r.to_dict() for r in list_records(store, filters, limit=limit, offset=offset)]
         total = count_records(store, filters)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
     elif fmt == "csv":
         _write_csv(rows)
     else:
@@ -111,10 +91,8 @@ def transfers(
 
 
 def _write_csv(rows: Sequence[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
+    write_csv(
+        (
             {
                 **row,
                 "designations": "; ".join(row["designations"]),
@@ -123,7 +101,10 @@ def _write_csv(rows: Sequence[dict[str, Any]]) -> None:
                 "embargo": "; ".join(sorted({e["regime"] for e in row["embargo"]})),
                 "sipri": "; ".join(s["deal_id"] for s in row["sipri"]),
             }
-        )
+            for row in rows
+        ),
+        CSV_FIELDS,
+    )
 
 
 def _print_table(rows: Sequence[dict[str, Any]]) -> None:
@@ -149,9 +130,7 @@ def _print_table(rows: Sequence[dict[str, Any]]) -> None:
 @click.command()
 @click.argument("record_id")
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 def transfer(record_id: str, db: str | None, fmt: str) -> None:
     """Show one transfer record: who alleges, confirms and denies it, and why its confidence.
 
@@ -166,7 +145,7 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
     with open_store(db) as store:
         record = get_record(store, record_id).to_dict()
     if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        echo_json(record)
         return
     r = record
     click.echo(f"record      {r['id']}")
@@ -240,9 +219,7 @@ def _who(claims: Sequence[dict[str, Any]], denials: Sequence[dict[str, Any]]) ->
 @click.command()
 @click.argument("actor")
 @db_option
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("table", "json")
 def actor(actor: str, db: str | None, fmt: str) -> None:
     """Profile a state or group: its transfers both ways, counterparts, embargoes, timeline.
 
@@ -257,7 +234,7 @@ def actor(actor: str, db: str | None, fmt: str) -> None:
     with open_store(db) as store:
         profile = actor_profile(store, actor).to_dict()
     if fmt == "json":
-        click.echo(json.dumps(profile, ensure_ascii=False, indent=2))
+        echo_json(profile)
         return
     p = profile
     click.echo(f"{p['name']} ({p['code']}), {p['kind']}")

@@ -10,18 +10,14 @@ import os
 
 import click
 
+from armstrace.commandline import db_option
 from armstrace.serve.report import report
 
 COMMANDS: list[click.Command] = []
 
 
 @click.command()
-@click.option(
-    "--db",
-    envvar="ARMSTRACE_DB",
-    default=None,
-    help="SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db).",
-)
+@db_option
 @click.option(
     "--host",
     default="127.0.0.1",
