@@ -18,10 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 from armstrace.errors import StoreError
-from armstrace.store import ALL_CLAIMS, ClaimFilter
+from armstrace.store import ALL_CLAIMS, ClaimFilter, RecordFilter
+from armstrace.store.kb_tables import record_where
+from armstrace.store.sqlite import CLAIM_DATE, claim_conditions
+from armstrace.store.where import where_clause
 
 BUSY_TIMEOUT_MS = 10_000
-_DATE = "coalesce(c.claim_date, d.published)"
 _FROM = " FROM claims c JOIN documents d ON d.id = c.document_id"
 
 
@@ -55,30 +57,14 @@ class ActorCount:
 
 
 def _where(query: ClaimQuery) -> tuple[str, list[Any]]:
-    """The WHERE clause: column names are fixed here, only values are bound parameters."""
-    base = query.base
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("c.supplier", base.supplier),
-        ("c.recipient", base.recipient),
-        ("c.category", base.category),
-        ("c.status", base.status),
-        ("c.document_id", base.document_id),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if query.actor is not None:
-        clauses.append("(c.supplier = ? OR c.recipient = ?)")
-        params += [query.actor, query.actor]
-    if base.since is not None:
-        clauses.append(f"{_DATE} >= ?")
-        params.append(base.since.isoformat())
-    if query.until is not None:
-        clauses.append(f"{_DATE} <= ?")
-        params.append(query.until.isoformat())
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    """The store's claim conditions and the API's own: an actor on either side, and `until`."""
+    return where_clause(
+        [
+            *claim_conditions(query.base),
+            (("c.supplier", "c.recipient"), "=", query.actor),
+            (CLAIM_DATE, "<=", query.until),
+        ]
+    )
 
 
 class Queries:
@@ -119,7 +105,7 @@ class Queries:
         where, params = _where(query)
         with self._connect("count claims per month") as db:
             rows = db.execute(
-                f"SELECT substr({_DATE}, 1, 7) AS month, c.status, count(*){_FROM}{where}"
+                f"SELECT substr({CLAIM_DATE}, 1, 7) AS month, c.status, count(*){_FROM}{where}"
                 " GROUP BY month, c.status ORDER BY month IS NULL, month, c.status",
                 params,
             ).fetchall()
@@ -144,7 +130,7 @@ class Queries:
         # SQLite gives a bare column the value from the row that max() picked: the latest status.
         with self._connect("aggregate claims") as db:
             rows = db.execute(
-                f"SELECT c.supplier, c.recipient, c.category, max(coalesce({_DATE}, '')),"
+                f"SELECT c.supplier, c.recipient, c.category, max(coalesce({CLAIM_DATE}, '')),"
                 f" c.status, count(*), count(DISTINCT c.document_id){_FROM}{where}{both}"
                 "c.supplier IS NOT NULL AND c.recipient IS NOT NULL"
                 " GROUP BY c.supplier, c.recipient, c.category ORDER BY count(*) DESC,"
@@ -188,12 +174,10 @@ class RecordRoute:
     status: str
 
 
-def record_routes(path: str, filters: Any, limit: int) -> tuple[int, list[RecordRoute]]:
+def record_routes(path: str, filters: RecordFilter, limit: int) -> tuple[int, list[RecordRoute]]:
     """The distinct routes of matching records, most support first: how many there are in
     all, and the first `limit`."""
-    from armstrace.store.kb_tables import _record_where
-
-    where, params = _record_where(filters)
+    where, params = record_where(filters)
     both = (" AND " if where else " WHERE ") + "supplier IS NOT NULL AND recipient IS NOT NULL"
     group = " GROUP BY supplier, recipient, via, route"
     with Queries(path)._connect("aggregate record routes") as db:
@@ -221,14 +205,12 @@ _RECORD_LEVELS = {
 
 
 def record_edges(
-    path: str, filters: Any, levels: Sequence[tuple[str, int]]
+    path: str, filters: RecordFilter, levels: Sequence[tuple[str, int]]
 ) -> tuple[str, int, list[RecordEdge]]:
     """Matching transfer records at the first of `levels` (record, category or pair, each with
     the most edges it may have) whose group count fits; the last level is cut to its limit.
     Returns the level, how many groups it has in all, and its edges, most support first."""
-    from armstrace.store.kb_tables import _record_where
-
-    where, params = _record_where(filters)
+    where, params = record_where(filters)
     both = (" AND " if where else " WHERE ") + "supplier IS NOT NULL AND recipient IS NOT NULL"
     with Queries(path)._connect("aggregate transfer records") as db:
         for number, (level, limit) in enumerate(levels):

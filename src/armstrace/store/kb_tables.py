@@ -14,6 +14,7 @@ from typing import Any
 
 from armstrace.errors import InputError, NotFoundError
 from armstrace.store import ALL_RECORDS, RecordFilter, RecordRow
+from armstrace.store.where import where_clause
 
 MIN_RECORD_PREFIX = 6
 _ORDER = " ORDER BY last_seen IS NULL, last_seen DESC, id"
@@ -28,34 +29,21 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _record_where(filters: RecordFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause for a RecordFilter (column names fixed here, values bound)."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("supplier", filters.supplier),
-        ("recipient", filters.recipient),
-        ("category", filters.category),
-        ("status", filters.status),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if filters.actor is not None:
-        clauses.append("(supplier = ? OR recipient = ?)")
-        params += [filters.actor, filters.actor]
-    if filters.since is not None:
-        clauses.append("last_seen >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until is not None:
-        clauses.append("first_seen <= ?")
-        params.append(filters.until.isoformat())
-    if filters.embargo_only:
-        clauses.append("embargo = 1")
-    if filters.min_sources is not None:
-        clauses.append("independent_sources >= ?")
-        params.append(filters.min_sources)
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def record_where(filters: RecordFilter) -> tuple[str, list[Any]]:
+    """The WHERE clause for a RecordFilter: which column of transfer_records each field tests."""
+    return where_clause(
+        [
+            ("supplier", "=", filters.supplier),
+            ("recipient", "=", filters.recipient),
+            ("category", "=", filters.category),
+            ("status", "=", filters.status),
+            (("supplier", "recipient"), "=", filters.actor),
+            ("last_seen", ">=", filters.since),
+            ("first_seen", "<=", filters.until),
+            ("embargo", "=", 1 if filters.embargo_only else None),
+            ("independent_sources", ">=", filters.min_sources),
+        ]
+    )
 
 
 def _page(limit: int | None, offset: int) -> tuple[int, int]:
@@ -105,7 +93,7 @@ class KnowledgeTables:
         self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0
     ) -> list[str]:
         """The JSON bodies of matching records, last seen first, then by id."""
-        where, params = _record_where(filters)
+        where, params = record_where(filters)
         with self._errors("list transfer records"):
             rows = self._db.execute(
                 f"SELECT body FROM transfer_records{where}{_ORDER} LIMIT ? OFFSET ?",
@@ -114,7 +102,7 @@ class KnowledgeTables:
             return [row[0] for row in rows]
 
     def count_records(self, filters: RecordFilter = ALL_RECORDS) -> int:
-        where, params = _record_where(filters)
+        where, params = record_where(filters)
         with self._errors("count transfer records"):
             row = self._db.execute(f"SELECT count(*) FROM transfer_records{where}", params)
             return int(row.fetchone()[0])

@@ -28,10 +28,14 @@ from armstrace.records import (
 )
 from armstrace.store import ALL_CLAIMS, ClaimFilter, SearchHit, StoreStats
 from armstrace.store.kb_tables import KnowledgeTables
+from armstrace.store.where import Condition, where_clause
 
 BUSY_TIMEOUT_SECONDS = 10.0
 MIN_PREFIX = 6
 SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS = "[", "]", "…", 16
+
+# A claim's own date, else its document's publication date.
+CLAIM_DATE = "coalesce(c.claim_date, d.published)"
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -161,24 +165,16 @@ def _claim_values(claim: Claim) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _where(filters: ClaimFilter) -> tuple[str, list[Any]]:
-    """The WHERE clause (column names are fixed here; only values are parameters)."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("c.supplier", filters.supplier),
-        ("c.recipient", filters.recipient),
-        ("c.category", filters.category),
-        ("c.status", filters.status),
-        ("c.document_id", filters.document_id),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if filters.since is not None:
-        clauses.append("coalesce(c.claim_date, d.published) >= ?")
-        params.append(filters.since.isoformat())
-    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+def claim_conditions(filters: ClaimFilter) -> list[Condition]:
+    """Which claim column (of `claims c JOIN documents d`) each ClaimFilter field tests."""
+    return [
+        ("c.supplier", "=", filters.supplier),
+        ("c.recipient", "=", filters.recipient),
+        ("c.category", "=", filters.category),
+        ("c.status", "=", filters.status),
+        ("c.document_id", "=", filters.document_id),
+        (CLAIM_DATE, ">=", filters.since),
+    ]
 
 
 def _check_claim(claim: Claim, document: Document) -> None:
@@ -409,7 +405,7 @@ class SQLiteStore(KnowledgeTables):
         self, filters: ClaimFilter = ALL_CLAIMS, limit: int | None = None, offset: int = 0
     ) -> list[Claim]:
         """Matching claims, by document in the order stored, then by position in the text."""
-        where, params = _where(filters)
+        where, params = where_clause(claim_conditions(filters))
         with self._errors("list claims"):
             rows = self._db.execute(
                 f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.document_id"
@@ -419,7 +415,7 @@ class SQLiteStore(KnowledgeTables):
             return [_claim(row) for row in rows]
 
     def count_claims(self, filters: ClaimFilter = ALL_CLAIMS) -> int:
-        where, params = _where(filters)
+        where, params = where_clause(claim_conditions(filters))
         with self._errors("count claims"):
             sql = f"SELECT count(*) FROM claims c JOIN documents d ON d.id = c.document_id{where}"
             return int(self._one(sql, params))
