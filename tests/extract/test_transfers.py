@@ -76,6 +76,18 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             " ready.",
             ("RUS", "BLR", "missile"),
         ),
+        # object control: the one urged or asked does the sending, the asker receives
+        (
+            "Zelensky urged the United States to send more Patriot systems to Ukraine.",
+            ("USA", "UKR", "air_defence"),
+        ),
+        ("Kyiv asked Berlin to supply Taurus cruise missiles.", ("DEU", "UKR", "missile")),
+        (
+            "Warsaw called on Germany to deliver Leopard tanks to Kyiv.",
+            ("DEU", "UKR", "armoured_vehicle"),
+        ),
+        # "ask X for Y": the one asked would supply
+        ("Kyiv has asked Germany for its Taurus cruise missiles.", ("DEU", "UKR", "missile")),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
@@ -181,6 +193,9 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         # a contract with a firm, or with no items, names no supplying state
         "Poland signed a contract with its own arms maker for K9 howitzers.",
         "France signed a trade agreement with India on Monday.",
+        # item words that only modify a place or an activity move nothing
+        "Ukraine struck Russian ammunition depots and a drone factory overnight.",
+        "Iran expanded its missile programme and built a new drone plant.",
     ],
 )
 def test_no_transfer(text: str) -> None:
@@ -228,6 +243,16 @@ def test_no_transfer(text: str) -> None:
             "Iran has never supplied missiles to Russia, the ministry said.",
             ("IRN", "RUS", "missile"),
             "denied",
+        ),
+        (
+            "Zelensky urged the United States to send more Patriot systems to Ukraine.",
+            ("USA", "UKR", "air_defence"),
+            "requested",
+        ),
+        (
+            "Poland signed a contract with South Korea for K9 howitzers.",
+            ("KOR", "POL", "artillery"),
+            "agreed",
         ),
     ],
 )

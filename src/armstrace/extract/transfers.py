@@ -122,6 +122,7 @@ class Lexicon:
     raising: dict[str, str | None]
     receiving: frozenset[str]  # light verbs: "take delivery of"
     contracts: frozenset[str]  # "signed a deal with X for Y"
+    controllers: frozenset[str]  # "urged X to send": X is the sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,14 @@ def lexicon() -> Lexicon:
         name,
         "'contract_nouns' must be a list of lemmas",
     )
+    controllers = data.get("object_control", [])
+    require(
+        isinstance(controllers, list) and all(isinstance(w, str) for w in controllers),
+        name,
+        "'object_control' must be a list of lemmas",
+    )
     return Lexicon(
+        controllers=frozenset(controllers),
         verbs=entries["verbs"],
         nouns=entries["nouns"],
         raising=raising,
@@ -375,8 +383,18 @@ def _preps(token: Token, words: frozenset[str]) -> list[Token]:
 # --- items ---------------------------------------------------------------------------------------
 
 
+# Nouns that an item word can modify without being moved: "ammunition depots", "a drone
+# factory", "missile attacks", "shell production", "the missile programme".
+NOT_MOVED_UNDER = frozenset(
+    {"depot", "factory", "plant", "facility", "site", "warehouse", "storage", "dump", "production"}
+    | {"industry", "maker", "manufacturer", "programme", "program", "attack", "strike", "test"}
+    | {"launch", "threat", "base", "range", "unit", "battalion", "brigade", "crew", "operator"}
+)
+
+
 def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
-    """Tokens of the given subtrees that belong to item mentions, one token per mention."""
+    """Tokens of the given subtrees that belong to item mentions, one token per mention; an
+    item word that only modifies a place or an activity ("ammunition depots") is left out."""
     seen: set[int] = set()
     heads: list[Token] = []
     for root in tokens:
@@ -384,8 +402,18 @@ def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
             mention = index.item_at.get(token.i)
             if mention is not None and id(mention) not in seen:
                 seen.add(id(mention))
-                heads.append(_mention_head(token, mention, index))
+                head = _mention_head(token, mention, index)
+                if not _modifies_other(head, index):
+                    heads.append(head)
     return heads
+
+
+def _modifies_other(head: Token, index: SentenceIndex) -> bool:
+    return (
+        head.dep_ in ("compound", "amod", "nmod")
+        and head.head.i not in index.item_at
+        and head.head.lemma_.lower() in NOT_MOVED_UNDER
+    )
 
 
 def _mention_head(token: Token, mention: ItemMention, index: SentenceIndex) -> Token:
@@ -436,6 +464,14 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
                 owner = _pronoun_antecedent(owner, index)
             if owner is not None and party(owner, index) is not None:
                 return owner, raiser, passive
+        if current.dep_ == "xcomp" and current.head.lemma_.lower() in lex.controllers:
+            # "urged the United States to send": the controller's object does the sending.
+            controller = current.head
+            objects = _children(controller, OBJECT_DEPS) or [
+                g for p in _preps(controller, frozenset({"on", "upon"})) for g in p.children
+            ]
+            if objects and party(objects[0], index) is not None:
+                return objects[0], raiser or controller, passive
         if current.dep_ in ("xcomp", "advcl") and current.head.lemma_.lower() in lex.raising:
             raiser = raiser or current.head
             current = current.head
@@ -519,6 +555,7 @@ def _agent(verb: Token) -> Token | None:
 def _verb_transfers(
     verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
 ) -> list[TransferMention]:
+    lex = lexicon()
     subject, raiser, passive = _subject(verb, index)
     agent = _agent(verb)
     objects = _children(verb, OBJECT_DEPS)
@@ -588,11 +625,20 @@ def _verb_transfers(
             recipients = [m for w in with_objects for m in parties(w, index)]
         if not recipients:
             recipients = _nested_recipients(theme_roots, index, exclude=suppliers)
+        if not recipients and raiser is not None and raiser.lemma_.lower() in lex.controllers:
+            # "Kyiv asked Berlin to supply Taurus missiles": the asker is to receive them.
+            asker = _children(raiser, SUBJECT_DEPS)
+            recipients = [
+                m for m in parties(asker[0] if asker else None, index) if m not in suppliers
+            ]
         if entry.needs_to and not recipients:
             return []
     elif entry.direction == "acquire":
         recipients = subject_parties or agent_parties
         suppliers = from_parties or item_origins
+        if not suppliers and entry.stage == "requested":
+            # "Kyiv has asked Germany for Taurus missiles": the one asked would supply.
+            suppliers = [m for o in party_objects for m in parties(o, index) if m not in recipients]
         if entry.needs_origin and not suppliers:
             return []
         if entry.needs_from and not from_parties:
