@@ -254,6 +254,26 @@ def test_no_transfer(text: str) -> None:
             ("KOR", "POL", "artillery"),
             "agreed",
         ),
+        # a possible sale is planned, whoever approved it
+        (
+            "The State Department approved a possible sale of F-16 jets to Bulgaria.",
+            ("USA", "BGR", "aircraft"),
+            "planned",
+        ),
+        # a request that a notified possible sale answers is part of that sale
+        (
+            "The United States approved a possible sale to Greece. Greece has requested to buy"
+            " Black Hawk helicopters from the United States.",
+            ("USA", "GRC", "aircraft"),
+            "planned",
+        ),
+        # a mention that only looks ahead gives way to a later report of the transfer done
+        (
+            "Officials warned of the potential transfer of Iranian missiles to Russia. Russia has"
+            " since received the missiles from Iran.",
+            ("IRN", "RUS", "missile"),
+            "delivered",
+        ),
     ],
 )
 def test_status(text: str, key: tuple[str, str, str], status: str) -> None:

@@ -196,6 +196,24 @@ def _counterpart(
     return ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)
 
 
+PENDING = frozenset({"planned", "requested", "agreed"})
+HAPPENED = frozenset({"delivered", "ongoing"})
+# Modifiers that make a mention look ahead without saying anything about the rest of the story.
+PROSPECTIVE = frozenset({"potential", "possible", "prospective", "future"})
+
+
+def _representative(members: Sequence[ScoredMention]) -> ScoredMention:
+    """The mention that stands for a claim (its status, evidence and source): the first, unless
+    a modifier makes it only look ahead ("the potential transfer of missiles") and a later one
+    reports the transfer as done ("Russia has received these missiles")."""
+    first = members[0]
+    if first.status.status in PENDING and first.status.cue in PROSPECTIVE:
+        done = [sm for sm in members[1:] if sm.status.status in HAPPENED]
+        if done:
+            return done[0]
+    return first
+
+
 def assemble(
     document: Document, doc: Doc, scored: Sequence[ScoredMention], actor_counts: Counter[str]
 ) -> tuple[Claim, ...]:
@@ -213,7 +231,7 @@ def assemble(
     claims: list[Claim] = []
     for (supplier, recipient, category), members in groups.items():
         members.sort(key=lambda pair: pair[0].mention.span_start)
-        first, _ = members[0]
+        first = _representative([sm for sm, _ in members])
         status = first.status.status
         if supplier in denied_codes or (supplier is None and recipient in denied_codes):
             status = "denied"
@@ -258,8 +276,26 @@ def assemble(
                 rule=f"{first.mention.rule}|{first.status.cue}",
             )
         )
+    claims = _answered_requests(claims, scored)
     claims.sort(key=lambda c: c.evidence_start)
     return tuple(claims)
+
+
+def _answered_requests(claims: list[Claim], scored: Sequence[ScoredMention]) -> list[Claim]:
+    """A request that a possible sale to the same recipient answers is at the planned stage:
+    in a sale notification, "TECRO has requested to buy X" is part of the possible sale (which
+    may itself name no item the catalogue knows)."""
+    notified = {
+        (_code(sm.mention.supplier), _code(sm.mention.recipient))
+        for sm in scored
+        if sm.status.status == "planned" and sm.status.cue in PROSPECTIVE
+    }
+    return [
+        replace(c, status="planned")
+        if c.status == "requested" and (c.supplier, c.recipient) in notified
+        else c
+        for c in claims
+    ]
 
 
 def _fold_generic(

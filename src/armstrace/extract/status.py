@@ -136,11 +136,24 @@ def decide_status(
     return StatusDecision(*_stage(trigger, governing, stage, sent))
 
 
+# Nouns whose modifier can set the stage of the verb that takes them ("approved a possible sale").
+SALE_NOUNS = frozenset({"sale", "transfer", "deal", "purchase", "package", "export", "delivery"})
+
+
 def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tuple[str, str]:
     c = cues()
     if stage == "attempted" or c.stage_lemmas.get(trigger.lemma_.lower()) == "attempted":
         # A seizure is what the sentence reports, whoever announced it.
         return "attempted", trigger.lemma_.lower()
+    # The noun's own modifier decides before the verb that governs it: "a possible sale" is
+    # planned whoever approved it; so is the object of "approved a possible sale".
+    nouns = [trigger] if trigger.pos_ == "NOUN" else []
+    nouns += [t for t in trigger.children if t.dep_ == "dobj" and t.lemma_.lower() in SALE_NOUNS]
+    for noun in nouns:
+        for token in noun.children:
+            found = c.stage_lemmas.get(token.lemma_.lower())
+            if found is not None and token.dep_ == "amod":
+                return found, token.lemma_.lower()
     for token in governing[1:]:
         found = c.stage_lemmas.get(token.lemma_.lower())
         if found is not None and token.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
