@@ -196,6 +196,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         # item words that only modify a place or an activity move nothing
         "Ukraine struck Russian ammunition depots and a drone factory overnight.",
         "Iran expanded its missile programme and built a new drone plant.",
+        # what a readout or statement goes on to name is not given by its speaker
+        "The spokesman provided the following readout: the ministers discussed tanks for Kyiv.",
     ],
 )
 def test_no_transfer(text: str) -> None:
@@ -265,6 +267,24 @@ def test_no_transfer(text: str) -> None:
             "The United States approved a possible sale to Greece. Greece has requested to buy"
             " Black Hawk helicopters from the United States.",
             ("USA", "GRC", "aircraft"),
+            "planned",
+        ),
+        # a decision to provide is agreed; a plan gives way to a later finite report of delivery
+        (
+            "The minister welcomed Norway's decision to provide NASAMS systems to Ukraine.",
+            ("NOR", "UKR", "air_defence"),
+            "agreed",
+        ),
+        (
+            "Iran is planning to sell drones to Russia. Russia has received dozens of the drones"
+            " from Iran so far.",
+            ("IRN", "RUS", "uav"),
+            "delivered",
+        ),
+        (
+            "France will send SCALP missiles to Ukraine, joining Britain in giving Kyiv such"
+            " weapons.",
+            ("FRA", "UKR", "missile"),
             "planned",
         ),
         # a mention that only looks ahead gives way to a later report of the transfer done

@@ -202,13 +202,20 @@ HAPPENED = frozenset({"delivered", "ongoing"})
 PROSPECTIVE = frozenset({"potential", "possible", "prospective", "future"})
 
 
-def _representative(members: Sequence[ScoredMention]) -> ScoredMention:
+def _representative(members: Sequence[ScoredMention], doc: Doc) -> ScoredMention:
     """The mention that stands for a claim (its status, evidence and source): the first, unless
     a modifier makes it only look ahead ("the potential transfer of missiles") and a later one
     reports the transfer as done ("Russia has received these missiles")."""
     first = members[0]
-    if first.status.status in PENDING and first.status.cue in PROSPECTIVE:
-        done = [sm for sm in members[1:] if sm.status.status in HAPPENED]
+    if first.status.status == "planned" or (
+        first.status.status in PENDING and first.status.cue in PROSPECTIVE
+    ):
+        # A report in a finite past clause ("has received", "delivered"), not "in giving".
+        done = [
+            sm
+            for sm in members[1:]
+            if sm.status.status in HAPPENED and doc[sm.mention.trigger].tag_ in ("VBD", "VBN")
+        ]
         if done:
             return done[0]
     return first
@@ -231,7 +238,7 @@ def assemble(
     claims: list[Claim] = []
     for (supplier, recipient, category), members in groups.items():
         members.sort(key=lambda pair: pair[0].mention.span_start)
-        first = _representative([sm for sm, _ in members])
+        first = _representative([sm for sm, _ in members], doc)
         status = first.status.status
         if supplier in denied_codes or (supplier is None and recipient in denied_codes):
             status = "denied"

@@ -123,6 +123,7 @@ class Lexicon:
     receiving: frozenset[str]  # light verbs: "take delivery of"
     contracts: frozenset[str]  # "signed a deal with X for Y"
     controllers: frozenset[str]  # "urged X to send": X is the sender
+    said_things: frozenset[str]  # "provided a readout": what is given is words
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,14 @@ def lexicon() -> Lexicon:
         name,
         "'object_control' must be a list of lemmas",
     )
+    said_things = data.get("said_things", [])
+    require(
+        isinstance(said_things, list) and all(isinstance(w, str) for w in said_things),
+        name,
+        "'said_things' must be a list of lemmas",
+    )
     return Lexicon(
+        said_things=frozenset(said_things),
         controllers=frozenset(controllers),
         verbs=entries["verbs"],
         nouns=entries["nouns"],
@@ -588,6 +596,8 @@ def _verb_transfers(
         heads = item_heads([c for c in verb.children if not (objects and _own_clause(c))], index)
     if not heads and (entry.direction not in FRAME_DIRECTIONS or entry.needs_origin):
         return []
+    if any(o.lemma_.lower() in lex.said_things for o in objects):
+        return []  # "provided the following readout": words, whatever they go on to name
     items = _items_of(heads, index)
     item_origins = origins(heads, index)
     from_parties = [m for p in _preps(verb, frozenset({"from"})) for m in _prep_parties(p, index)]
