@@ -88,6 +88,12 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
         ),
         # "ask X for Y": the one asked would supply
         ("Kyiv has asked Germany for its Taurus cruise missiles.", ("DEU", "UKR", "missile")),
+        # a list the parser breaks at "guided" (read as a verb) still belongs to the trigger
+        (
+            "Iran has been providing Russia with drones, guided aerial bombs, and artillery"
+            " ammunition.",
+            ("IRN", "RUS", "ammunition"),
+        ),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
@@ -196,6 +202,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         # item words that only modify a place or an activity move nothing
         "Ukraine struck Russian ammunition depots and a drone factory overnight.",
         "Iran expanded its missile programme and built a new drone plant.",
+        # a showcase or a briefing of arms is not a delivery of them
+        "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
         # what a readout or statement goes on to name is not given by its speaker
         "The spokesman provided the following readout: the ministers discussed tanks for Kyiv.",
     ],
@@ -267,6 +275,11 @@ def test_no_transfer(text: str) -> None:
             "The United States approved a possible sale to Greece. Greece has requested to buy"
             " Black Hawk helicopters from the United States.",
             ("USA", "GRC", "aircraft"),
+            "planned",
+        ),
+        (
+            "Russian negotiations to acquire ballistic missiles from Iran have advanced.",
+            ("IRN", "RUS", "missile"),
             "planned",
         ),
         # a decision to provide is agreed; a plan gives way to a later finite report of delivery

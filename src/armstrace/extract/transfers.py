@@ -467,7 +467,15 @@ def _subject(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token | N
         if current.dep_ == "relcl":
             return current.head, raiser, passive
         if current.dep_ == "acl" and current.head.lemma_.lower() in INTENT_NOUNS:
-            owner = next((c for c in current.head.children if c.dep_ == "poss"), None)
+            # "Russia's efforts to acquire", "Russian negotiations to acquire"
+            owner = next((c for c in current.head.children if c.dep_ == "poss"), None) or next(
+                (
+                    c
+                    for c in current.head.children
+                    if c.dep_ in ("amod", "compound") and c.i in index.actor_at
+                ),
+                None,
+            )
             if owner is not None and owner.pos_ == "PRON":
                 owner = _pronoun_antecedent(owner, index)
             if owner is not None and party(owner, index) is not None:
@@ -594,6 +602,11 @@ def _verb_transfers(
     if not heads:
         # Parser slips: the item sits elsewhere under the verb, but not in another clause.
         heads = item_heads([c for c in verb.children if not (objects and _own_clause(c))], index)
+    elif theme_roots:
+        # "providing Russia with drones, guided aerial bombs and ammunition": the parser can read
+        # an item word ("guided") as a verb coordinated with the trigger; it continues the list.
+        listed = [c for c in verb.children if c.dep_ == "conj" and c.i in index.item_at]
+        heads += [h for h in item_heads(listed, index) if h not in heads]
     if not heads and (entry.direction not in FRAME_DIRECTIONS or entry.needs_origin):
         return []
     if any(o.lemma_.lower() in lex.said_things for o in objects):
@@ -693,6 +706,7 @@ INTENT_NOUNS = frozenset(
     {"effort", "attempt", "bid", "plan", "push", "drive", "decision", "move", "offer", "deal"}
     | {"agreement", "request", "need", "desire", "intention", "intent", "readiness", "commitment"}
     | {"promise", "pledge", "willingness", "refusal", "proposal", "scheme", "campaign", "order"}
+    | {"negotiation", "talk", "bargain", "quest", "search", "hunt"}
 )
 # A supply or acquire trigger whose items the catalogue does not know ("a sale to TECRO of a
 # tactical network") still sets the frame for the item list that follows; it yields no claim.
