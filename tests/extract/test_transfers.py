@@ -350,6 +350,63 @@ def test_transit_region_is_via() -> None:
     assert {"Middle East", "North Africa"} <= set(claim.via)
 
 
+@pytest.mark.parametrize(
+    "text, key, via",
+    [
+        ("Turkey delivered drones to Niger via Libya.", ("TUR", "NER", "uav"), {"LBY"}),
+        (
+            "Iranian missiles reach Hezbollah through Syria and Iraq.",
+            ("IRN", "Hezbollah", "missile"),
+            {"SYR", "IRQ"},
+        ),
+        (
+            "The UAE flew weapons to the RSF via airstrips in eastern Chad.",
+            ("ARE", "Rapid Support Forces", "military_equipment_unspecified"),
+            {"TCD"},
+        ),
+        (
+            "Weapons bound for the Houthis were routed through Oman.",
+            (None, "Houthis", "military_equipment_unspecified"),
+            {"OMN"},
+        ),
+        # a movement sentence with no party of its own continues the transfer before it
+        (
+            "Iran has sent rockets to Hezbollah for years. The shipments travel overland through"
+            " Iraq and Syria.",
+            ("IRN", "Hezbollah", "ammunition"),
+            {"IRQ", "SYR"},
+        ),
+        (
+            "Iran supplies the Houthis with missile parts. They are smuggled by sea through the"
+            " Gulf of Aden.",
+            ("IRN", "Houthis", "missile"),
+            {"Gulf of Aden"},  # not Yemen: "Aden" here is part of the sea's name
+        ),
+    ],
+)
+def test_via(text: str, key: tuple[str | None, str, str], via: set[str]) -> None:
+    claims = {
+        (c.supplier, c.recipient, c.category): c
+        for c in extract_document(Document.make(text, "t")).claims
+    }
+    assert key in claims
+    assert set(claims[key].via) == via
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # without a route, "reach" is an attack; a later sentence about troops is no route
+        "Russian missiles reached Kyiv overnight.",
+        "Iran sent drones to Russia. Russian forces then advanced through Bakhmut.",
+    ],
+)
+def test_no_route_is_invented(text: str) -> None:
+    for claim in extract_document(Document.make(text, "t")).claims:
+        assert claim.via == ()
+        assert claim.recipient != "UKR"
+
+
 def test_evidence_is_an_exact_substring_within_the_limit() -> None:
     text = (
         "In a long statement delivered to the Security Council on Thursday afternoon, the "

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from armstrace.extract.actors import find_actors
 from armstrace.extract.attribution import (
@@ -30,6 +30,7 @@ from armstrace.extract.transfers import (
     TransferMention,
     find_transfers,
     list_line_mention,
+    transit_sentence,
 )
 from armstrace.nlp import get_nlp
 from armstrace.records import Document, Extraction, ItemMention, Quote
@@ -68,6 +69,8 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
             line = list_line_mention(sent, index)
             mentions = [line] if line is not None else []
             list_open = line is not None or not sent.text.strip()
+        if scored and not any(m.items or m.supplier or m.recipient for m in mentions):
+            _extend_route(scored, sent, index)
         if sent.text.rstrip().endswith(":"):
             list_open = True
         elif any(m.items for m in mentions) and mentions[0].rule != "list":
@@ -89,6 +92,33 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     claims = assemble(document, doc, scored, counts)
     notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
+
+
+ROUTE_REACH = 300  # characters after a transfer's sentence in which its route may be named
+
+
+def _extend_route(scored: list[ScoredMention], sent: Span, index: SentenceIndex) -> None:
+    """ "Iran has sent rockets to Hezbollah. The shipments travel through Iraq and Syria.": the
+    route of a movement sentence with no party joins the transfers of the sentence before."""
+    last = scored[-1].mention
+    if sent.start_char - last.sentence_end > ROUTE_REACH:
+        return
+    via, route = transit_sentence(sent, index)
+    if not via and not route:
+        return
+    for position in range(len(scored) - 1, -1, -1):
+        mention = scored[position].mention
+        if mention.sentence_start != last.sentence_start:
+            break
+        parties = {a.code for a in (mention.supplier, mention.recipient) if a is not None}
+        extra_via = tuple(v for v in via if v not in mention.via and v not in parties)
+        extra_route = tuple(p for p in route if p not in mention.route)
+        scored[position] = replace(
+            scored[position],
+            mention=replace(
+                mention, via=mention.via + extra_via, route=mention.route + extra_route
+            ),
+        )
 
 
 def _quotation_notes(text: str, quotes: tuple[Quote, ...]) -> list[str]:

@@ -113,6 +113,7 @@ class TriggerEntry:
     needs_origin: bool = False
     needs_from: bool = False
     needs_to: bool = False
+    needs_transit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ class Lexicon:
     contracts: frozenset[str]  # "signed a deal with X for Y"
     controllers: frozenset[str]  # "urged X to send": X is the sender
     said_things: frozenset[str]  # "provided a readout": what is given is words
+    lemma_fixes: dict[str, str]  # word forms the lemmatizer gets wrong ("routed" -> "rout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,7 @@ def lexicon() -> Lexicon:
                     needs_origin=bool(row.get("needs_origin", False)),
                     needs_from=bool(row.get("needs_from", False)),
                     needs_to=bool(row.get("needs_to", False)),
+                    needs_transit=bool(row.get("needs_transit", False)),
                 )
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")
@@ -200,7 +203,14 @@ def lexicon() -> Lexicon:
         name,
         "'said_things' must be a list of lemmas",
     )
+    fixes = data.get("lemma_fixes", {})
+    require(
+        isinstance(fixes, dict) and all(isinstance(v, str) for v in fixes.values()),
+        name,
+        "'lemma_fixes' must map word forms to lemmas",
+    )
     return Lexicon(
+        lemma_fixes={str(k).lower(): v for k, v in fixes.items()},
         said_things=frozenset(said_things),
         controllers=frozenset(controllers),
         verbs=entries["verbs"],
@@ -247,7 +257,7 @@ def find_transfers(sent: Span, index: SentenceIndex) -> list[TransferMention]:
         if token.i in index.actor_at:
             continue
         if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
-            entry = lex.verbs.get(token.lemma_.lower())
+            entry = lex.verbs.get(lex.lemma_fixes.get(token.lower_, token.lemma_.lower()))
             if entry is not None:
                 found.extend(_verb_transfers(token, entry, sent, index))
         elif token.pos_ in ("NOUN", "PROPN"):
@@ -675,6 +685,10 @@ def _verb_transfers(
         recipients = to_parties or [
             m for p in _preps(verb, frozenset({"in", "at"})) for m in _prep_parties(p, index)
         ]
+        if entry.needs_transit:
+            if not _preps(verb, TRANSIT_PREPS | {"by"}):
+                return []
+            recipients = recipients or [m for o in party_objects for m in parties(o, index)]
         recipients = [m for m in recipients if m not in suppliers]
         if not suppliers:
             return []
@@ -1071,6 +1085,8 @@ def transit(
                 if label and label not in via:
                     via.append(label)
             actor = index.actor_at.get(token.i)
+            if place is not None:
+                continue  # "Aden" inside "the Gulf of Aden" names the sea, not Yemen
             if actor is not None and actor.kind == "state" and actor.code not in via:
                 via.append(actor.code)
     for token in sent:
@@ -1086,3 +1102,27 @@ def transit(
             # A cargo seized at sea was crossing it: the sea is on the way.
             via.append(place.name)
     return tuple(via), tuple(route)
+
+
+# Verbs and nouns of movement whose "through/via/across X" names a route of goods already named:
+# "The shipments travel overland through Iraq", "They are smuggled by sea via Oman".
+MOVEMENT_LEMMAS = frozenset(
+    {"travel", "move", "pass", "go", "come", "cross", "transit", "route", "ship", "send", "run"}
+    | {"smuggle", "fly", "sail", "truck", "carry", "ferry", "funnel", "channel", "flow", "arrive"}
+    | {"reach", "make", "transport", "deliver", "supply", "shipment", "consignment", "route"}
+    | {"journey", "passage", "transfer", "delivery", "cargo", "convoy", "train", "flight"}
+)
+
+
+def transit_sentence(
+    sent: Span, index: SentenceIndex
+) -> tuple[tuple[str, ...], tuple[PlaceMention, ...]]:
+    """Transit named by a sentence about movement that names no party of its own ("The
+    shipments travel overland through Iraq and Syria"): it continues the transfer before it."""
+    if any(t.i in index.actor_at and t.dep_ in SUBJECT_DEPS | PASSIVE_SUBJECT_DEPS for t in sent):
+        return (), ()
+    moving = any(t.lemma_.lower() in MOVEMENT_LEMMAS or t.i in index.item_at for t in sent)
+    preps = [t for t in sent if t.lower_ in TRANSIT_PREPS and t.dep_ == "prep"]
+    if not moving or not preps:
+        return (), ()
+    return transit(preps[0].head, [], sent, index)
