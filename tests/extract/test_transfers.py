@@ -94,6 +94,14 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             " ammunition.",
             ("IRN", "RUS", "ammunition"),
         ),
+        # a named system's maker sells it when the text names no supplier
+        ("Indonesia has ordered 42 Rafale fighters.", ("FRA", "IDN", "aircraft")),
+        # units of a named system count it
+        (
+            "India took delivery of the third S-400 squadron from Russia.",
+            ("RUS", "IND", "air_defence"),
+        ),
+        ("Germany sent a Patriot battalion to Ukraine.", ("DEU", "UKR", "air_defence")),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",

@@ -16,6 +16,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
+from armstrace.extract.items import lookup_system
 from armstrace.extract.status import StatusDecision, cues
 from armstrace.extract.transfers import TransferMention
 from armstrace.records import ActorMention, Claim, Document, ItemMention, Speaker
@@ -175,6 +176,16 @@ def _counterpart(
     if frames:
         nearest = min(frames, key=lambda f: abs(f.span_start - m.span_start))
         return nearest.recipient if as_supplier else nearest.supplier
+    if not as_supplier:
+        # "Indonesia has ordered 42 Rafale fighters": the system's maker state sells it.
+        makers = {
+            system.origin
+            for item in m.items
+            if item.designation and (system := lookup_system(item.designation)) is not None
+        }
+        if len(makers) == 1 and present.code not in makers:
+            maker = makers.pop()
+            return ActorMention(start=m.span_start, end=m.span_start, text=maker, code=maker)
     # A party that this document names mostly on the other side is not filled in: "Ukraine's
     # ability to transport troops" in a story of US deliveries to Ukraine is no supply by Ukraine.
     same_side = sum(1 for c in complete if _code(_side(c.mention, as_supplier)) == present.code)
@@ -190,10 +201,10 @@ def _counterpart(
         code for c in complete if (code := _code(_side(c.mention, not as_supplier))) is not None
     )
     ranked = [c for c, _ in role_counts.most_common()] + [c for c, _ in party_counts.most_common()]
-    code = next((c for c in ranked if c != present.code), None)
-    if code is None:
+    filler = next((c for c in ranked if c != present.code), None)
+    if filler is None:
         return None
-    return ActorMention(start=m.span_start, end=m.span_start, text=code, code=code)
+    return ActorMention(start=m.span_start, end=m.span_start, text=filler, code=filler)
 
 
 PENDING = frozenset({"planned", "requested", "agreed"})

@@ -115,6 +115,7 @@ class _Lexicon:
     systems: dict[str, WeaponSystem]
     roles: dict[str, _Role]
     usage: frozenset[str]
+    units: frozenset[str]  # usage words that count a named system: "an S-400 squadron"
     link_re: re.Pattern[str]
     left_re: re.Pattern[str]
     gap_re: re.Pattern[str]
@@ -264,6 +265,7 @@ def _lexicon() -> _Lexicon:
         systems=systems,
         roles=roles,
         usage=frozenset(fold(w) for w in _words(TERMS_FILE, data, "usage")),
+        units=frozenset(fold(w) for w in _words(TERMS_FILE, data, "system_units")),
         link_re=re.compile(rf"\s+(?:{modifier}\s+){{0,3}}"),
         left_re=re.compile(rf"(?:(?<=\s)|^)(?:{_CALIBRE}|{modifier})\s+$", re.IGNORECASE),
         gap_re=re.compile(rf"(?:(?<=\s)|^){gap}\s+$"),
@@ -615,6 +617,8 @@ def _is_usage(item: _Found, folded: str, lex: _Lexicon) -> bool:
         return False
     after = folded[item.end : item.end + 40]
     word = re.match(r"\s+([a-z]+)\b", after)
+    if word and head.system and word.group(1) in lex.units:
+        return False  # "the third S-400 squadron", "a Patriot battalion": units of the system
     if word and word.group(1) in lex.usage:
         return True
     pair = re.match(r"\s+(?:and|or)\s+([a-z]+)\s+([a-z]+)\b", after)

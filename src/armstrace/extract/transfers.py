@@ -406,7 +406,7 @@ def _preps(token: Token, words: frozenset[str]) -> list[Token]:
 NOT_MOVED_UNDER = frozenset(
     {"depot", "factory", "plant", "facility", "site", "warehouse", "storage", "dump", "production"}
     | {"industry", "maker", "manufacturer", "programme", "program", "attack", "strike", "test"}
-    | {"launch", "threat", "base", "range", "unit", "battalion", "brigade", "crew", "operator"}
+    | {"launch", "threat", "base", "range", "crew", "operator"}
 )
 
 
