@@ -102,6 +102,17 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             ("RUS", "IND", "air_defence"),
         ),
         ("Germany sent a Patriot battalion to Ukraine.", ("DEU", "UKR", "air_defence")),
+        # "X is the supplier": the copula's subject supplies
+        (
+            "The United States is the largest arms supplier to Saudi Arabia.",
+            ("USA", "SAU", "military_equipment_unspecified"),
+        ),
+        # the owner of items sent in a passive clause sent them
+        ("Serbia's shells were sold to Ukraine through brokers.", ("SRB", "UKR", "ammunition")),
+        (
+            "Serbia denied that its ammunition had been exported to Ukraine.",
+            ("SRB", "UKR", "ammunition"),
+        ),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",

@@ -382,6 +382,20 @@ def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
     return out
 
 
+def _possessors(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
+    """Parties that own the items ("Serbia's shells", "its ammunition" after Serbia)."""
+    out: list[ActorMention] = []
+    for item in items:
+        for child in item.children:
+            if child.dep_ != "poss":
+                continue
+            owner = _pronoun_antecedent(child, index) if child.pos_ == "PRON" else child
+            mention = party(owner, index) if owner is not None else None
+            if mention is not None and mention not in out:
+                out.append(mention)
+    return out
+
+
 def _prep_parties(prep: Token, index: SentenceIndex) -> list[ActorMention]:
     out: list[ActorMention] = []
     for pobj in prep.children:
@@ -707,7 +721,8 @@ def _verb_transfers(
         recipients = to_parties
         rule += ":seized"
     if passive and entry.direction == "supply" and not suppliers:
-        suppliers = item_origins
+        # "its ammunition had been exported to Ukraine": the items' owner sent them.
+        suppliers = item_origins or [m for m in _possessors(heads, index) if m not in recipients]
     if pronoun and entry.direction == "supply" and not suppliers and not recipients:
         # "We are also providing 155mm rounds": the parties come from the discourse frame.
         return [frame_mention(verb, entry, sent, index, heads, "verb:supply:pronoun")]
@@ -896,6 +911,11 @@ def _noun_transfers(
     ]
     if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
         owner = _inherited_subject(noun, index)
+    if not owner and noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        # "The United States is the largest arms supplier to Saudi Arabia"
+        owner = parties(
+            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
+        )
     if not owner and noun.dep_ == "pobj" and noun.head.lower_ == "of":
         # "Biden's announcement of a new package for Ukraine": the announcer owns the package.
         owner = [
