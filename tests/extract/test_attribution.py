@@ -300,6 +300,25 @@ SENTENCE_CASES = [
         "document",
         "Helen Cole",
     ),
+    # investigators' findings: "a report by X found", "the Panel of Experts on Y found"
+    (
+        "A report by Conflict Armament Research found that the drones had been shipped by sea.",
+        "drones",
+        "reported",
+        "Conflict Armament Research",
+    ),
+    (
+        "The UN Panel of Experts on Yemen found that the rifles came from Iran.",
+        "rifles",
+        "reported",
+        "UN Panel of Experts on Yemen",
+    ),
+    (
+        "The Pentagon on Tuesday said the tanks had arrived.",
+        "tanks",
+        "reported",
+        "Pentagon",
+    ),
     # a parenthetical frame ("..., the diplomats said, and ...") attributes its sentence
     (
         "Belarus has moved shells to the border, the diplomats said, and more may follow.",

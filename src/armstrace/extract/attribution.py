@@ -314,15 +314,28 @@ def _speaker_of(token: Token, people: _People) -> tuple[Speaker, SpeakerClass] |
             found = people.last_before(token.idx)
             return (found, "person") if found else None
         return None  # "we", "I", "it": the document's own voice, or no one we can name
-    if low in cues.document_nouns:
-        owners = [c for c in token.children if c.dep_ == "poss"]
+    if low in cues.document_nouns or token.lemma_.lower() in cues.document_nouns:
+        # "the ministry's statement said", "a report by Conflict Armament Research found"
+        owners = [c for c in token.children if c.dep_ == "poss"] + [
+            g for p in token.children if p.dep_ == "prep" and p.lower_ == "by" for g in p.children
+        ]
         if owners:
             return _speaker_of(owners[0], people)
     left = [t for t in token.subtree if t.i <= token.i]
     for child in token.rights:  # "the Ministry of Defence": keep an `of` complement
-        if child.dep_ == "prep" and child.lower_ == "of" and token.ent_type_ not in ("PERSON",):
+        if child.dep_ != "prep" or token.ent_type_ == "PERSON":
+            continue
+        # "the Panel of Experts on Libya": a complement inside the organisation's name
+        objects = [g for g in child.children if g.dep_ == "pobj"]
+        named = (
+            child.lower_ in ("on", "for")
+            and token.pos_ == "PROPN"
+            and bool(objects)
+            and objects[0].pos_ == "PROPN"
+            and objects[0].ent_type_ not in ("DATE", "TIME")
+        )
+        if child.lower_ == "of" or named:
             left = [t for t in token.subtree if t.i <= child.right_edge.i]
-            break
     line_start = people.text.rfind("\n", 0, token.idx) + 1  # a glued parse spans lines
     left = _strip_det([t for t in left if t.idx >= line_start and not t.is_space])
     person = _person_in(left, token)
