@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from armstrace.errors import DataFileError
-from armstrace.extract import attribution
+from armstrace.extract import speech_cues
 from armstrace.extract.attribution import (
     Attribution,
     document_speaker,
@@ -405,7 +405,7 @@ def test_shipped_cues_load() -> None:
     ],
 )
 def test_broken_cues_fail_fast(monkeypatch: pytest.MonkeyPatch, broken: object) -> None:
-    monkeypatch.setattr(attribution, "load_yaml", lambda name: broken)
+    monkeypatch.setattr(speech_cues, "load_yaml", lambda name: broken)
     load_cues.cache_clear()
     try:
         with pytest.raises(DataFileError, match=r"speech\.yaml"):

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from armstrace.cli import main
-from armstrace.extract.attribution import unmatched_quote_marks
 from armstrace.extract.document import extract_document
+from armstrace.extract.quotes import unmatched_quote_marks
 from armstrace.records import Document
 
 pytestmark = pytest.mark.model

@@ -14,16 +14,12 @@ from dataclasses import replace
 from spacy.tokens import Doc, Span
 
 from armstrace.extract.actors import find_actors
-from armstrace.extract.attribution import (
-    find_quotes,
-    sentence_sources,
-    source_at,
-    unmatched_quote_marks,
-)
+from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
 from armstrace.extract.claims import ScoredMention, assemble
 from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
 from armstrace.extract.places import find_places
+from armstrace.extract.quotes import unmatched_quote_marks
 from armstrace.extract.status import decide_status
 from armstrace.extract.transfers import (
     SentenceIndex,

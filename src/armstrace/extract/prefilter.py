@@ -222,7 +222,7 @@ def _context(
 def _header(text: str, spans: list[tuple[int, int]]) -> set[int]:
     """Sentences that overlap a title-like line of the document's head (attribution reads
     "Remarks by X" and name lines there); body paragraphs of the head are left out."""
-    from armstrace.extract.attribution import HEADER_CHARS, HEADER_LINES
+    from armstrace.extract.document_speaker import HEADER_CHARS, HEADER_LINES
 
     keep: set[int] = set()
     offset = 0

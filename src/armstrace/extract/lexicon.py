@@ -1,0 +1,110 @@
+"""The trigger lexicon: supply-, acquire- and seizure-type verbs and nouns with their direction
+and stage, plus raising, light, control and contract words, read and validated from
+data/triggers.yaml. Data only: the rules that read a parse live in the role modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from armstrace.resources import load_yaml, require
+
+__all__ = ["Lexicon", "TriggerEntry", "lexicon"]
+
+DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin", "arrive")
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerEntry:
+    lemma: str
+    direction: str
+    stage: str
+    part: str  # "verb" | "noun"
+    needs_origin: bool = False
+    needs_from: bool = False
+    needs_to: bool = False
+    needs_transit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    verbs: dict[str, TriggerEntry]
+    nouns: dict[str, TriggerEntry]
+    raising: dict[str, str | None]
+    receiving: frozenset[str]  # light verbs: "take delivery of"
+    contracts: frozenset[str]  # "signed a deal with X for Y"
+    controllers: frozenset[str]  # "urged X to send": X is the sender
+    said_things: frozenset[str]  # "provided a readout": what is given is words
+    lemma_fixes: dict[str, str]  # word forms the lemmatizer gets wrong ("routed" -> "rout")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    name = "triggers.yaml"
+    data = load_yaml(name)
+    require(isinstance(data, dict), name, "top level must be a mapping")
+    entries: dict[str, dict[str, TriggerEntry]] = {"verbs": {}, "nouns": {}}
+    for part in ("verbs", "nouns"):
+        groups = data.get(part)
+        require(isinstance(groups, dict), name, f"'{part}' must map directions to lists")
+        for direction, rows in groups.items():
+            require(direction in DIRECTIONS, name, f"unknown direction {direction!r}")
+            for row in rows:
+                require(
+                    isinstance(row, dict) and "lemma" in row and "stage" in row,
+                    name,
+                    f"{part}/{direction}: each entry needs lemma and stage, got {row!r}",
+                )
+                entries[part][row["lemma"]] = TriggerEntry(
+                    lemma=row["lemma"],
+                    direction=direction,
+                    stage=row["stage"],
+                    part=part[:-1],
+                    needs_origin=bool(row.get("needs_origin", False)),
+                    needs_from=bool(row.get("needs_from", False)),
+                    needs_to=bool(row.get("needs_to", False)),
+                    needs_transit=bool(row.get("needs_transit", False)),
+                )
+    raising_rows = data.get("raising")
+    require(isinstance(raising_rows, list), name, "'raising' must be a list")
+    raising = {row["lemma"]: row.get("stage") for row in raising_rows}
+    receiving = data.get("receiving_light_verbs", [])
+    require(
+        isinstance(receiving, list) and all(isinstance(w, str) for w in receiving),
+        name,
+        "'receiving_light_verbs' must be a list of lemmas",
+    )
+    contracts = data.get("contract_nouns", [])
+    require(
+        isinstance(contracts, list) and all(isinstance(w, str) for w in contracts),
+        name,
+        "'contract_nouns' must be a list of lemmas",
+    )
+    controllers = data.get("object_control", [])
+    require(
+        isinstance(controllers, list) and all(isinstance(w, str) for w in controllers),
+        name,
+        "'object_control' must be a list of lemmas",
+    )
+    said_things = data.get("said_things", [])
+    require(
+        isinstance(said_things, list) and all(isinstance(w, str) for w in said_things),
+        name,
+        "'said_things' must be a list of lemmas",
+    )
+    fixes = data.get("lemma_fixes", {})
+    require(
+        isinstance(fixes, dict) and all(isinstance(v, str) for v in fixes.values()),
+        name,
+        "'lemma_fixes' must map word forms to lemmas",
+    )
+    return Lexicon(
+        lemma_fixes={str(k).lower(): v for k, v in fixes.items()},
+        said_things=frozenset(said_things),
+        controllers=frozenset(controllers),
+        verbs=entries["verbs"],
+        nouns=entries["nouns"],
+        raising=raising,
+        receiving=frozenset(receiving),
+        contracts=frozenset(contracts),
+    )
