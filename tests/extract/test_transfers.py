@@ -223,6 +223,12 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Iran expanded its missile programme and built a new drone plant.",
         # a showcase or a briefing of arms is not a delivery of them
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
+        # buying what one's own industry designed is domestic procurement
+        "The German army plans to order new Leopard 2A8 tanks.",
+        # battle use with no named user; "add to" reports nothing
+        "Iranian missiles were fired at Kyiv overnight.",
+        "The Fath-360, a missile fired from a truck-mounted launcher, would add to the Iranian"
+        " weapons Moscow relies on.",
         # what a readout or statement goes on to name is not given by its speaker
         "The spokesman provided the following readout: the ministers discussed tanks for Kyiv.",
     ],

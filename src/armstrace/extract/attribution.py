@@ -21,7 +21,7 @@ from armstrace.extract.transcripts import Turn, transcript_turns, transcript_tur
 from armstrace.records import Quote, Speaker
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = [
     "Attribution",
@@ -125,6 +125,16 @@ def _attribute(
     return Attribution(start, end, None, "none")
 
 
+def _adds_to(verb: Token) -> bool:
+    """ "would add to the weapons Moscow relies on": "add to" increases, it reports nothing."""
+    deps = {c.dep_ for c in verb.children}
+    return (
+        verb.lemma_.lower() == "add"
+        and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
+        and not deps & {"ccomp", "parataxis", "dobj"}
+    )
+
+
 def _reported(sent: Span, people: People) -> tuple[Speaker, SpeakerClass] | None:
     """The subject of the reporting verb nearest the sentence's root that takes content."""
     verbs = [
@@ -134,6 +144,7 @@ def _reported(sent: Span, people: People) -> tuple[Speaker, SpeakerClass] | None
         and t.lemma_.lower() in people.cues.report_verbs
         # "X said that ...", or a parenthetical "..., the officials said, ..." (parataxis)
         and (any(c.dep_ in CLAUSE_DEPS for c in t.children) or t.dep_ == "parataxis")
+        and not _adds_to(t)
     ]
     verbs.sort(key=lambda t: sum(1 for _ in t.ancestors))
     for verb in verbs:

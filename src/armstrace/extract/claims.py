@@ -141,6 +141,8 @@ def complete_parties(
             continue
         present = m.supplier or m.recipient
         assert present is not None
+        if m.supplier is None and _makers(m) == {present.code}:
+            continue  # "the German army plans to order new Leopard tanks": bought at home
         filler = _counterpart(m, present, complete, party_counts)
         if filler is not None:
             if m.supplier is None:
@@ -151,6 +153,15 @@ def complete_parties(
         elif m.supplier is None:
             out.append(sm)
     return out
+
+
+def _makers(m: TransferMention) -> set[str]:
+    """The states that designed the named systems of a mention (weapons.yaml `origin`)."""
+    return {
+        system.origin
+        for item in m.items
+        if item.designation and (system := lookup_system(item.designation)) is not None
+    }
 
 
 def _code(actor: ActorMention | None) -> str | None:
@@ -178,11 +189,7 @@ def _counterpart(
         return nearest.recipient if as_supplier else nearest.supplier
     if not as_supplier:
         # "Indonesia has ordered 42 Rafale fighters": the system's maker state sells it.
-        makers = {
-            system.origin
-            for item in m.items
-            if item.designation and (system := lookup_system(item.designation)) is not None
-        }
+        makers = _makers(m)
         if len(makers) == 1 and present.code not in makers:
             maker = makers.pop()
             return ActorMention(start=m.span_start, end=m.span_start, text=maker, code=maker)

@@ -161,7 +161,9 @@ def verb_transfers(
         if not suppliers and entry.stage == "requested":
             # "Kyiv has asked Germany for Taurus missiles": the one asked would supply.
             suppliers = [m for o in party_objects for m in parties(o, index) if m not in recipients]
-        if entry.needs_origin and not suppliers:
+        if entry.needs_origin and (not suppliers or not recipients):
+            # "Russia fired Iranian missiles": use counts only with a named user and an origin;
+            # an unowned "Iranian missiles were fired" is battle news, not a transfer.
             return []
         if entry.needs_from and not from_parties:
             return []
