@@ -113,6 +113,9 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Serbia denied that its ammunition had been exported to Ukraine.",
             ("SRB", "UKR", "ammunition"),
         ),
+        # a defence firm stands for its state
+        ("Hanwha Aerospace shipped K9 howitzers to Poland.", ("KOR", "POL", "artillery")),
+        ("Rheinmetall will deliver Skyranger systems to Ukraine.", ("DEU", "UKR", "air_defence")),
         # a facility stands for its country
         (
             "Iran has been sending engineering know-how for the Alabuga plant in Russia.",
@@ -223,6 +226,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Iran expanded its missile programme and built a new drone plant.",
         # a showcase or a briefing of arms is not a delivery of them
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
+        # a firm selling to its own state's forces is domestic procurement
+        "Lockheed Martin delivered F-35s to the US Air Force.",
         # buying what one's own industry designed is domestic procurement
         "The German army plans to order new Leopard 2A8 tanks.",
         # battle use with no named user; "add to" reports nothing

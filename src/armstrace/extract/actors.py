@@ -233,6 +233,19 @@ def _load_contextual(raw: Any, known: Mapping[str, Actor], builder: _Builder) ->
     )
 
 
+def _add_companies(builder: _Builder) -> None:
+    """Defence firms stand for their state in transfer reporting ("Baykar delivered TB2s to
+    Poland": Turkey supplies), like the agencies of actors.yaml; a name actors.yaml already
+    gives to another actor keeps that meaning."""
+    from armstrace.extract.companies import companies
+
+    for company in companies().values():
+        for text in (company.name, *company.aliases):
+            key = tuple(_fold(m.group()) for m in _tokens(text))
+            if key and builder.owner.get(key) in (None, company.country):
+                builder.add(_make_alias(text, code=company.country, kind="state", form="agency"))
+
+
 @cache
 def _index() -> _Index:
     data = load_yaml(DATA_FILE)
@@ -250,6 +263,7 @@ def _index() -> _Index:
                 f"code {actor.code} is listed twice",
             )
             actors[actor.code] = actor
+    _add_companies(builder)
     lookup = {key: owner for key, owner in builder.owner.items() if not owner.startswith("?")}
     for raw in data.get("contextual") or []:
         _load_contextual(raw, actors, builder)
