@@ -313,6 +313,14 @@ SENTENCE_CASES = [
         "reported",
         "UN Panel of Experts on Yemen",
     ),
+    # the one accused is not the speaker; "by X" is
+    ("Iran is accused of sending the drones to Ethiopia.", "drones", "none", None),
+    (
+        "Iran was accused by Ukraine of sending the drones to Russia.",
+        "drones",
+        "reported",
+        "Ukraine",
+    ),
     (
         "The Pentagon on Tuesday said the tanks had arrived.",
         "tanks",

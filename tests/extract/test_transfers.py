@@ -113,6 +113,16 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Serbia denied that its ammunition had been exported to Ukraine.",
             ("SRB", "UKR", "ammunition"),
         ),
+        # "the drones" stand for the named system of their category mentioned before them
+        (
+            "Baykar sells its Bayraktar TB2 drone widely. Nigeria has received the drones.",
+            ("TUR", "NGA", "uav"),
+        ),
+        # a passive blaming verb's subject is the one blamed
+        (
+            "Iran was suspected of sending Mohajer-6 drones to the Ethiopian government.",
+            ("IRN", "ETH", "uav"),
+        ),
         # a defence firm stands for its state
         ("Hanwha Aerospace shipped K9 howitzers to Poland.", ("KOR", "POL", "artillery")),
         ("Rheinmetall will deliver Skyranger systems to Ukraine.", ("DEU", "UKR", "air_defence")),
@@ -288,6 +298,11 @@ def test_no_transfer(text: str) -> None:
             "Zelensky urged the United States to send more Patriot systems to Ukraine.",
             ("USA", "UKR", "air_defence"),
             "requested",
+        ),
+        (
+            "Iran is suspected of sending drones to Ethiopia.",
+            ("IRN", "ETH", "uav"),
+            "alleged",
         ),
         (
             "Poland signed a contract with South Korea for K9 howitzers.",

@@ -75,7 +75,10 @@ def subject_of(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token |
             owner = current.head.head
             if current.head.lower_ in ("for", "of") and owner.pos_ == "VERB":
                 # "condemn the DPRK for providing": the blamed object is the subject.
-                blamed = [c for c in owner.children if c.dep_ in OBJECT_DEPS]
+                # "Iran is suspected of sending": a passive blaming verb's subject is blamed.
+                blamed = [c for c in owner.children if c.dep_ in OBJECT_DEPS] or [
+                    c for c in owner.children if c.dep_ in PASSIVE_SUBJECT_DEPS
+                ]
                 if blamed and party(blamed[0], index) is not None:
                     return blamed[0], raiser, passive
             # "efforts to acquire", "in exchange for supplying": the noun's owner is the subject.

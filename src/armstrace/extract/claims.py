@@ -184,15 +184,20 @@ def _counterpart(
         for c in complete
         if _code(c.mention.supplier if as_supplier else c.mention.recipient) == present.code
     ]
-    if frames:
-        nearest = min(frames, key=lambda f: abs(f.span_start - m.span_start))
+    # The discourse around the mention first, then the named system's maker ("Indonesia has
+    # ordered 42 Rafale fighters": France sells them), then what the document says far after.
+    close = [f for f in frames if f.span_start - m.span_start <= FRAME_REACH]
+    if close:
+        nearest = min(close, key=lambda f: abs(f.span_start - m.span_start))
         return nearest.recipient if as_supplier else nearest.supplier
     if not as_supplier:
-        # "Indonesia has ordered 42 Rafale fighters": the system's maker state sells it.
         makers = _makers(m)
         if len(makers) == 1 and present.code not in makers:
             maker = makers.pop()
             return ActorMention(start=m.span_start, end=m.span_start, text=maker, code=maker)
+    if frames:
+        nearest = min(frames, key=lambda f: f.span_start)
+        return nearest.recipient if as_supplier else nearest.supplier
     # A party that this document names mostly on the other side is not filled in: "Ukraine's
     # ability to transport troops" in a story of US deliveries to Ukraine is no supply by Ukraine.
     same_side = sum(1 for c in complete if _code(_side(c.mention, as_supplier)) == present.code)

@@ -140,6 +140,7 @@ def _quotation_notes(text: str, quotes: tuple[Quote, ...]) -> list[str]:
 
 GENERIC = "military_equipment_unspecified"
 ANAPHORA_REACH = 600  # characters back that "these weapons" looks for what it refers to
+_DEFINITE = re.compile(r"\b(?:these|those|the)\s+(?:\w+\s+)?$", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:these|this|those|the|such|all|said)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -152,8 +153,10 @@ def resolve_item_anaphora(
 ) -> TransferMention:
     """ "These armaments were seized...": a generic item under a demonstrative stands for the
     specific items of the closest sentence before it that names some, within ANAPHORA_REACH."""
-    if not mention.items or _specific(mention):
+    if not mention.items:
         return mention
+    if _specific(mention):
+        return _resolve_class_anaphora(mention, text, items)
     first = mention.items[0]
     if not _DEMONSTRATIVE.search(text[max(0, first.start - 24) : first.start]):
         return mention
@@ -172,6 +175,31 @@ def resolve_item_anaphora(
     sentence = span[0].sent
     antecedents = tuple(i for i in before if i.start >= sentence.start_char)
     return replace(mention, items=antecedents, rule=mention.rule + ":anaphora")
+
+
+def _resolve_class_anaphora(
+    mention: TransferMention, text: str, items: list[ItemMention]
+) -> TransferMention:
+    """ "...its Bayraktar TB2 drone... Nigeria has received the drones": a definite class noun
+    without a designation stands for the named system of its category mentioned last before
+    it, within ANAPHORA_REACH; the name tells who makes it."""
+    if any(item.designation for item in mention.items) or len(mention.items) != 1:
+        return mention
+    item = mention.items[0]
+    if not _DEFINITE.search(text[max(0, item.start - 24) : item.start]):
+        return mention
+    named = [
+        i
+        for i in items
+        if i.designation
+        and i.category == item.category
+        and mention.sentence_start - ANAPHORA_REACH <= i.start
+        and i.end <= mention.sentence_start
+    ]
+    if not named:
+        return mention
+    antecedent = replace(item, designation=named[-1].designation)
+    return replace(mention, items=(antecedent,), rule=mention.rule + ":class-anaphora")
 
 
 def extract_document(document: Document) -> Extraction:
