@@ -118,6 +118,12 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Baykar sells its Bayraktar TB2 drone widely. Nigeria has received the drones.",
             ("TUR", "NGA", "uav"),
         ),
+        # a batch or tranche counts the named system mentioned before it
+        (
+            "Warsaw signed for Bayraktar TB2 drones in May. Poland took delivery of its first"
+            " batch in October.",
+            ("TUR", "POL", "uav"),
+        ),
         # a passive blaming verb's subject is the one blamed
         (
             "Iran was suspected of sending Mohajer-6 drones to the Ethiopian government.",

@@ -154,7 +154,7 @@ def resolve_item_anaphora(
     """ "These armaments were seized...": a generic item under a demonstrative stands for the
     specific items of the closest sentence before it that names some, within ANAPHORA_REACH."""
     if not mention.items:
-        return mention
+        return _resolve_batch(mention, doc, items)
     if _specific(mention):
         return _resolve_class_anaphora(mention, text, items)
     first = mention.items[0]
@@ -175,6 +175,37 @@ def resolve_item_anaphora(
     sentence = span[0].sent
     antecedents = tuple(i for i in before if i.start >= sentence.start_char)
     return replace(mention, items=antecedents, rule=mention.rule + ":anaphora")
+
+
+# Nouns that count an earlier named system without naming it: "took delivery of its first batch"
+BATCH_NOUNS = frozenset({"batch", "tranche", "lot", "consignment", "shipment", "delivery"})
+
+
+def _resolve_batch(
+    mention: TransferMention, doc: Doc, items: list[ItemMention]
+) -> TransferMention:
+    """ "Poland ordered 24 TB2 drones. It took delivery of its first batch in October.": an
+    item-less transfer of a batch moves the named system mentioned last before it."""
+    trigger = doc[mention.trigger]
+    if mention.supplier is None and mention.recipient is None:
+        return mention
+    counted = [
+        t
+        for t in trigger.subtree
+        if t.lemma_.lower() in BATCH_NOUNS and t.pos_ == "NOUN" and t.i != trigger.i
+    ]
+    if not counted or any(c.lower_ == "of" for t in counted for c in t.children):
+        return mention  # "a shipment of rifles" names its items itself
+    named = [
+        i
+        for i in items
+        if i.designation
+        and mention.sentence_start - ANAPHORA_REACH <= i.start
+        and i.end <= mention.sentence_start
+    ]
+    if not named:
+        return mention
+    return replace(mention, items=(named[-1],), rule=mention.rule + ":batch")
 
 
 def _resolve_class_anaphora(
