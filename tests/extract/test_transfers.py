@@ -70,6 +70,8 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Egypt concluded a deal with France for Rafale fighter jets.",
             ("FRA", "EGY", "aircraft"),
         ),
+        # without a with-party the seller is the system's maker (or the discourse)
+        ("Egypt signed a contract for 30 more Rafale jets.", ("FRA", "EGY", "aircraft")),
         # a participle on the last conjunct describes the whole coordination
         (
             "Belarus said Iskander missile systems and an S-400 system received from Russia were"

@@ -53,20 +53,22 @@ def _contract_transfers(
     noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
 ) -> list[TransferMention] | None:
     """ "Poland signed agreements with South Korea for K2 tanks": the signer buys, the
-    with-party sells, the for-phrase names the items. None when the noun is not so framed."""
+    with-party sells (without one, "Egypt signed a contract for 30 Rafale jets", the seller is
+    left to the discourse or the system's maker), the for-phrase names the items. None when
+    the noun is not so framed."""
     verb = noun.head
     if noun.lemma_.lower() not in lexicon().contracts or noun.dep_ not in OBJECT_DEPS:
         return None
     if verb.pos_ not in ("VERB", "AUX"):
         return None
     holders = (noun, verb)
-    sellers = [
-        m for h in holders for p in preps(h, frozenset({"with"})) for m in prep_parties(p, index)
-    ]
+    withs = [p for h in holders for p in preps(h, frozenset({"with"}))]
+    sellers = [m for p in withs for m in prep_parties(p, index)]
     goods = [g for h in holders for p in preps(h, frozenset({"for"})) for g in p.children]
     heads = item_heads(goods, index)
     buyers = parties(subject_of(verb, index)[0], index)
-    if not sellers or not heads or not buyers:
+    if not heads or not buyers or (withs and not sellers):
+        # "a contract with its own arms maker": a firm at home, not a state, sells
         return None
     items = items_of(heads, index)
     return combine(noun, entry, sent, index, sellers, buyers, items, heads, "noun:contract", None)
