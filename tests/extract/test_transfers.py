@@ -120,6 +120,8 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Baykar sells its Bayraktar TB2 drone widely. Nigeria has received the drones.",
             ("TUR", "NGA", "uav"),
         ),
+        # "help X with Y" supplies Y
+        ("Russia is helping North Korea with satellite technology.", ("RUS", "PRK", "technology")),
         # a batch or tranche counts the named system mentioned before it
         (
             "Warsaw signed for Bayraktar TB2 drones in May. Poland took delivery of its first"
@@ -244,6 +246,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Iran expanded its missile programme and built a new drone plant.",
         # a showcase or a briefing of arms is not a delivery of them
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
+        # "help" without a with-phrase of items moves nothing
+        "Iran helped Russia build a drone factory.",
         # a firm selling to its own state's forces is domestic procurement
         "Lockheed Martin delivered F-35s to the US Air Force.",
         # buying what one's own industry designed is domestic procurement
@@ -444,6 +448,16 @@ def test_via(text: str, key: tuple[str | None, str, str], via: set[str]) -> None
     }
     assert key in claims
     assert set(claims[key].via) == via
+
+
+def test_a_movement_sentence_names_the_stops_of_the_transfer_before_it() -> None:
+    text = (
+        "Pyongyang has shipped millions of artillery shells to Russia. The shells travel by rail"
+        " from the port of Rajin to the border town of Khasan."
+    )
+    claim = next(c for c in extract_document(Document.make(text, "t")).claims)
+    assert claim.route == ("Rajin", "Khasan")  # not "Pyongyang": there it is the supplier
+    assert claim.via == ()  # stops inside the parties are route points, not transit
 
 
 @pytest.mark.parametrize(

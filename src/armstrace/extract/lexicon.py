@@ -24,6 +24,7 @@ class TriggerEntry:
     needs_from: bool = False
     needs_to: bool = False
     needs_transit: bool = False
+    needs_with: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ def lexicon() -> Lexicon:
                     needs_from=bool(row.get("needs_from", False)),
                     needs_to=bool(row.get("needs_to", False)),
                     needs_transit=bool(row.get("needs_transit", False)),
+                    needs_with=bool(row.get("needs_with", False)),
                 )
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")

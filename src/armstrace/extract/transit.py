@@ -53,6 +53,8 @@ def transit(
                 via.append(actor.code)
     for token in sent:
         place = index.place_at.get(token.i)
+        if place is not None and token.i in index.actor_at and place not in route:
+            continue  # "Pyongyang has shipped": a capital standing for its state, not a stop
         if place is not None and place not in route:
             route.append(place)
         if (
@@ -85,6 +87,7 @@ def transit_sentence(
         return (), ()
     moving = any(t.lemma_.lower() in MOVEMENT_LEMMAS or t.i in index.item_at for t in sent)
     preps = [t for t in sent if t.lower_ in TRANSIT_PREPS and t.dep_ == "prep"]
-    if not moving or not preps:
-        return (), ()
-    return transit(preps[0].head, [], sent, index)
+    stops = [t for t in sent if t.i in index.place_at and t.i not in index.actor_at]
+    if not moving or not (preps or stops):
+        return (), ()  # "The shells travel by rail from Rajin to Khasan" names stops
+    return transit((preps or stops)[0].head, [], sent, index)

@@ -137,6 +137,8 @@ def verb_transfers(
     suppliers: list[ActorMention] = []
     recipients: list[ActorMention] = []
     rule = f"{entry.part}:{entry.direction}"
+    if entry.needs_with and not item_heads(with_objects, index):
+        return []  # "helped the North with satellite technology", not "helped it win"
     if entry.direction == "supply":
         suppliers = subject_parties or agent_parties or from_parties or item_origins
         recipients = to_parties
