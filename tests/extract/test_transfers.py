@@ -120,6 +120,21 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Baykar sells its Bayraktar TB2 drone widely. Nigeria has received the drones.",
             ("TUR", "NGA", "uav"),
         ),
+        # "it" in a reported clause is the sentence's subject, not the claimant
+        (
+            "The Kremlin rejected claims that it had supplied the Houthis with anti-ship missiles.",
+            ("RUS", "Houthis", "missile"),
+        ),
+        (
+            "North Korea rejected U.S. claims that it was supplying shells to Russia.",
+            ("PRK", "RUS", "ammunition"),
+        ),
+        # "X has become a major supplier of Y to Z"
+        (
+            "India has become a major supplier of weapons to Armenia, including Pinaka rocket"
+            " launchers.",
+            ("IND", "ARM", "artillery"),
+        ),
         # "help X with Y" supplies Y
         ("Russia is helping North Korea with satellite technology.", ("RUS", "PRK", "technology")),
         # a batch or tranche counts the named system mentioned before it

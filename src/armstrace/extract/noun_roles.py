@@ -99,7 +99,7 @@ def noun_transfers(
     ]
     if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
         owner = inherited_subject(noun, index)
-    if not owner and noun.dep_ == "attr" and noun.head.lemma_ == "be":
+    if not owner and noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become", "remain"):
         # "The United States is the largest arms supplier to Saudi Arabia"
         owner = parties(
             next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index

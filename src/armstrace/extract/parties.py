@@ -45,6 +45,7 @@ PARTY_NOUNS = frozenset(
         "shipyards",
         "war",
         "regime",
+        "junta",
         "government",
         "military",
         "army",

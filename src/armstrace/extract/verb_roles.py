@@ -16,7 +16,14 @@ from armstrace.extract.arguments import (
 from armstrace.extract.item_heads import item_heads, items_of
 from armstrace.extract.lexicon import TriggerEntry, lexicon
 from armstrace.extract.mentions import combine, frame_mention
-from armstrace.extract.parties import origins, parties, party, possessors, prep_parties
+from armstrace.extract.parties import (
+    origins,
+    parties,
+    party,
+    possessors,
+    prep_parties,
+    pronoun_antecedent,
+)
 from armstrace.extract.transfer_common import (
     FRAME_DIRECTIONS,
     OBJECT_DEPS,
@@ -132,6 +139,19 @@ def verb_transfers(
             return []
         return [frame_mention(verb, entry, sent, index, heads, "verb:include")]
     pronoun = subject is not None and subject.lower_ in PRONOUN_SUBJECTS
+    if not subject_parties and subject is not None and subject.lower_ in ("it", "they"):
+        # "The Kremlin rejected claims that it had supplied the Houthis": "it" is the subject
+        # of the sentence, else the party named last before it ("North Korea rejected U.S.
+        # claims that it was shipping shells": North Korea, not the claimant).
+        main = [
+            c
+            for c in sent.root.children
+            if c.dep_ in SUBJECT_DEPS and c.i < subject.i and party(c, index) is not None
+        ]
+        antecedent = main[0] if main else pronoun_antecedent(subject, index)
+        if antecedent is not None and antecedent.i < subject.i:
+            subject_parties = parties(antecedent, index)
+            pronoun = not subject_parties
     if not subject_parties and not agent_parties and not passive and not pronoun:
         subject_parties = inherited_subject(verb, index)
     suppliers: list[ActorMention] = []
