@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from armstrace.resources import load_yaml, require
+
+TRIGGERS_FILE = "triggers.yaml"
 
 __all__ = ["Lexicon", "TriggerEntry", "lexicon"]
 
@@ -41,7 +44,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    name = "triggers.yaml"
+    name = TRIGGERS_FILE
     data = load_yaml(name)
     require(isinstance(data, dict), name, "top level must be a mapping")
     entries: dict[str, dict[str, TriggerEntry]] = {"verbs": {}, "nouns": {}}
@@ -70,30 +73,6 @@ def lexicon() -> Lexicon:
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")
     raising = {row["lemma"]: row.get("stage") for row in raising_rows}
-    receiving = data.get("receiving_light_verbs", [])
-    require(
-        isinstance(receiving, list) and all(isinstance(w, str) for w in receiving),
-        name,
-        "'receiving_light_verbs' must be a list of lemmas",
-    )
-    contracts = data.get("contract_nouns", [])
-    require(
-        isinstance(contracts, list) and all(isinstance(w, str) for w in contracts),
-        name,
-        "'contract_nouns' must be a list of lemmas",
-    )
-    controllers = data.get("object_control", [])
-    require(
-        isinstance(controllers, list) and all(isinstance(w, str) for w in controllers),
-        name,
-        "'object_control' must be a list of lemmas",
-    )
-    said_things = data.get("said_things", [])
-    require(
-        isinstance(said_things, list) and all(isinstance(w, str) for w in said_things),
-        name,
-        "'said_things' must be a list of lemmas",
-    )
     fixes = data.get("lemma_fixes", {})
     require(
         isinstance(fixes, dict) and all(isinstance(v, str) for v in fixes.values()),
@@ -101,12 +80,23 @@ def lexicon() -> Lexicon:
         "'lemma_fixes' must map word forms to lemmas",
     )
     return Lexicon(
-        lemma_fixes={str(k).lower(): v for k, v in fixes.items()},
-        said_things=frozenset(said_things),
-        controllers=frozenset(controllers),
         verbs=entries["verbs"],
         nouns=entries["nouns"],
         raising=raising,
-        receiving=frozenset(receiving),
-        contracts=frozenset(contracts),
+        receiving=_lemmas(data, "receiving_light_verbs"),
+        contracts=_lemmas(data, "contract_nouns"),
+        controllers=_lemmas(data, "object_control"),
+        said_things=_lemmas(data, "said_things"),
+        lemma_fixes={str(k).lower(): v for k, v in fixes.items()},
     )
+
+
+def _lemmas(data: dict[str, Any], key: str) -> frozenset[str]:
+    """An optional list of lemmas of triggers.yaml, checked."""
+    words = data.get(key, [])
+    require(
+        isinstance(words, list) and all(isinstance(w, str) for w in words),
+        TRIGGERS_FILE,
+        f"'{key}' must be a list of lemmas",
+    )
+    return frozenset(words)
