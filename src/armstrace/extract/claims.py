@@ -92,7 +92,9 @@ FRAME_REACH = 1500  # characters back that a "we"/list/"includes" mention looks 
 
 
 def complete_parties(
-    scored: Sequence[ScoredMention], actor_counts: Counter[str]
+    scored: Sequence[ScoredMention],
+    actor_counts: Counter[str],
+    title_parties: Sequence[str] = (),
 ) -> list[ScoredMention]:
     """Fill missing suppliers and recipients from the document's discourse.
 
@@ -143,7 +145,7 @@ def complete_parties(
         assert present is not None
         if m.supplier is None and _makers(m) == {present.code}:
             continue  # "the German army plans to order new Leopard tanks": bought at home
-        filler = _counterpart(m, present, complete, party_counts)
+        filler = _counterpart(m, present, complete, party_counts, title_parties)
         if filler is not None:
             if m.supplier is None:
                 m = replace(m, supplier=filler, rule=m.rule + ":filled")
@@ -153,6 +155,14 @@ def complete_parties(
         elif m.supplier is None:
             out.append(sm)
     return out
+
+
+def _title_parties(document: Document) -> list[str]:
+    """The states and armed groups the document's title names, in order."""
+    from armstrace.extract.actors import find_actors
+
+    title = document.title or ""
+    return [m.code for m in find_actors(title) if m.kind != "organisation"]
 
 
 def _makers(m: TransferMention) -> set[str]:
@@ -177,6 +187,7 @@ def _counterpart(
     present: ActorMention,
     complete: Sequence[ScoredMention],
     party_counts: Counter[str],
+    title_parties: Sequence[str] = (),
 ) -> ActorMention | None:
     as_supplier = m.supplier is not None
     frames = [
@@ -195,6 +206,11 @@ def _counterpart(
         if len(makers) == 1 and present.code not in makers:
             maker = makers.pop()
             return ActorMention(start=m.span_start, end=m.span_start, text=maker, code=maker)
+    others = [c for c in dict.fromkeys(title_parties) if c != present.code]
+    if len(others) == 1:
+        # "Press conference of the ministers of Poland and South Korea ... we received K2
+        # tanks from our Korean partners": the title names the story's other party.
+        return ActorMention(start=m.span_start, end=m.span_start, text=others[0], code=others[0])
     if frames:
         nearest = min(frames, key=lambda f: f.span_start)
         return nearest.recipient if as_supplier else nearest.supplier
@@ -249,7 +265,7 @@ def assemble(
 ) -> tuple[Claim, ...]:
     """Group scored mentions into one claim per (supplier, recipient, category)."""
     text = document.text
-    scored = complete_parties(scored, actor_counts)
+    scored = complete_parties(scored, actor_counts, _title_parties(document))
     groups: dict[GroupKey, list[tuple[ScoredMention, tuple[ItemMention, ...]]]] = {}
     for sm in scored:
         m = sm.mention

@@ -47,7 +47,13 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     text = document.text
     notes: list[str] = []
     datelines = [m.span() for m in DATELINE.finditer(text)]
-    actors = [m for m in find_actors(text) if not any(a <= m.start < b for a, b in datelines)]
+    # The title's unambiguous actors resolve the body's "Korean" or "the North".
+    titled = frozenset(m.code for m in find_actors(document.title or ""))
+    actors = [
+        m
+        for m in find_actors(text, context=titled)
+        if not any(a <= m.start < b for a, b in datelines)
+    ]
     items = find_items(text)
     places = find_places(text)
     quotes = tuple(find_quotes(doc))
