@@ -578,8 +578,7 @@ def test_exact_claims(text: str, expected: set[tuple[str | None, str, str]]) -> 
 
 def test_the_title_resolves_actors_and_names_the_other_party() -> None:
     text = (
-        "MINISTER NOWAK: Today we received the second batch of K2 tanks from our Korean"
-        " partners.\n"
+        "MINISTER NOWAK: Today we received the second batch of K2 tanks from our Korean partners.\n"
     )
     document = Document.make(text, "t", title="Defence ministers of Poland and South Korea meet")
     found = {(c.supplier, c.recipient, c.category) for c in extract_document(document).claims}

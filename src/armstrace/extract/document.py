@@ -187,9 +187,7 @@ def resolve_item_anaphora(
 BATCH_NOUNS = frozenset({"batch", "tranche", "lot", "consignment", "shipment", "delivery"})
 
 
-def _resolve_batch(
-    mention: TransferMention, doc: Doc, items: list[ItemMention]
-) -> TransferMention:
+def _resolve_batch(mention: TransferMention, doc: Doc, items: list[ItemMention]) -> TransferMention:
     """ "Poland ordered 24 TB2 drones. It took delivery of its first batch in October.": an
     item-less transfer of a batch moves the named system mentioned last before it."""
     trigger = doc[mention.trigger]
