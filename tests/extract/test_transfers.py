@@ -135,6 +135,11 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             " launchers.",
             ("IND", "ARM", "artillery"),
         ),
+        # firms stand for their state, also as the antecedent of a relative clause
+        (
+            "The US imposed sanctions on Chinese firms that supplied drone parts to Russia.",
+            ("CHN", "RUS", "uav"),
+        ),
         # "help X with Y" supplies Y
         ("Russia is helping North Korea with satellite technology.", ("RUS", "PRK", "technology")),
         # a batch or tranche counts the named system mentioned before it
@@ -261,6 +266,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "Iran expanded its missile programme and built a new drone plant.",
         # a showcase or a briefing of arms is not a delivery of them
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
+        # intercepting a drone in flight is air defence, not a seizure of a shipment
+        "Israel intercepted a drone launched from Yemen.",
         # "help" without a with-phrase of items moves nothing
         "Iran helped Russia build a drone factory.",
         # a firm selling to its own state's forces is domestic procurement

@@ -143,6 +143,8 @@ def complete_parties(
             continue
         present = m.supplier or m.recipient
         assert present is not None
+        if m.direction == "interdict" and m.recipient is None and _seizer(m, complete):
+            continue  # "Israel intercepted a drone launched from Yemen": the interceptor
         if m.supplier is None and _makers(m) == {present.code}:
             continue  # "the German army plans to order new Leopard tanks": bought at home
         filler = _counterpart(m, present, complete, party_counts, title_parties)
@@ -155,6 +157,13 @@ def complete_parties(
         elif m.supplier is None:
             out.append(sm)
     return out
+
+
+def _seizer(m: TransferMention, complete: Sequence[ScoredMention]) -> bool:
+    """Whether a seizure names no destination of its own and the document gives none for its
+    supplier either, so that the only party left to fill in would be the one who seized it."""
+    assert m.supplier is not None
+    return not any(_code(c.mention.supplier) == m.supplier.code for c in complete)
 
 
 def _title_parties(document: Document) -> list[str]:

@@ -152,6 +152,7 @@ def verb_transfers(
         if antecedent is not None and antecedent.i < subject.i:
             subject_parties = parties(antecedent, index)
             pronoun = not subject_parties
+    explicit = bool(subject_parties or agent_parties)
     if not subject_parties and not agent_parties and not passive and not pronoun:
         subject_parties = inherited_subject(verb, index)
     suppliers: list[ActorMention] = []
@@ -183,7 +184,7 @@ def verb_transfers(
         if not suppliers and entry.stage == "requested":
             # "Kyiv has asked Germany for Taurus missiles": the one asked would supply.
             suppliers = [m for o in party_objects for m in parties(o, index) if m not in recipients]
-        if entry.needs_origin and (not suppliers or not recipients):
+        if entry.needs_origin and (not suppliers or not explicit):
             # "Russia fired Iranian missiles": use counts only with a named user and an origin;
             # an unowned "Iranian missiles were fired" is battle news, not a transfer.
             return []
