@@ -140,6 +140,13 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "The US imposed sanctions on Chinese firms that supplied drone parts to Russia.",
             ("CHN", "RUS", "uav"),
         ),
+        # making for a named recipient supplies it
+        ("North Korea is producing shells for Russia.", ("PRK", "RUS", "ammunition")),
+        # the one who approves a transfer from others does not supply it
+        (
+            "Washington has approved the transfer of F-16s from Denmark to Ukraine.",
+            ("DNK", "UKR", "aircraft"),
+        ),
         # "help X with Y" supplies Y
         ("Russia is helping North Korea with satellite technology.", ("RUS", "PRK", "technology")),
         # a batch or tranche counts the named system mentioned before it
@@ -268,6 +275,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
         # intercepting a drone in flight is air defence, not a seizure of a shipment
         "Israel intercepted a drone launched from Yemen.",
+        # making at home moves nothing
+        "Iran produces drones at a plant near Isfahan.",
         # "help" without a with-phrase of items moves nothing
         "Iran helped Russia build a drone factory.",
         # a firm selling to its own state's forces is domestic procurement
@@ -590,3 +599,9 @@ def test_the_title_resolves_actors_and_names_the_other_party() -> None:
     document = Document.make(text, "t", title="Defence ministers of Poland and South Korea meet")
     found = {(c.supplier, c.recipient, c.category) for c in extract_document(document).claims}
     assert ("KOR", "POL", "armoured_vehicle") in found
+
+
+def test_an_approver_is_not_the_supplier_of_a_transfer_from_others() -> None:
+    text = "Washington has approved the transfer of F-16s from Denmark to Ukraine."
+    suppliers = {c.supplier for c in extract_document(Document.make(text, "t")).claims}
+    assert "USA" not in suppliers

@@ -39,6 +39,7 @@ from armstrace.records import ActorMention
 
 __all__ = ["verb_transfers"]
 
+FROM = frozenset({"from"})
 PRONOUN_SUBJECTS = frozenset({"we", "they", "it", "he", "she", "you", "i"})
 
 
@@ -158,6 +159,11 @@ def verb_transfers(
     suppliers: list[ActorMention] = []
     recipients: list[ActorMention] = []
     rule = f"{entry.part}:{entry.direction}"
+    if entry.needs_to and any(
+        o.lemma_.lower() in lex.nouns and any(prep_parties(p, index) for p in preps(o, FROM))
+        for o in objects
+    ):
+        return []  # "Washington approved the transfer of F-16s from Denmark": it authorises
     if entry.needs_with and not item_heads(with_objects, index):
         return []  # "helped the North with satellite technology", not "helped it win"
     if entry.direction == "supply":
