@@ -140,6 +140,16 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "The US imposed sanctions on Chinese firms that supplied drone parts to Russia.",
             ("CHN", "RUS", "uav"),
         ),
+        # the owner of items that arrived from a supplier received them
+        (
+            "Pakistan's first J-10C fighters arrived from China in March 2022.",
+            ("CHN", "PAK", "aircraft"),
+        ),
+        # a deal between two parties: the one that makes the system sells it
+        (
+            "The S-400 deal between Russia and Turkey was signed in 2017.",
+            ("RUS", "TUR", "air_defence"),
+        ),
         # making for a named recipient supplies it
         ("North Korea is producing shells for Russia.", ("PRK", "RUS", "ammunition")),
         # the one who approves a transfer from others does not supply it

@@ -24,6 +24,7 @@ from armstrace.extract.transfer_common import (
     TransferMention,
     preps,
 )
+from armstrace.records import ActorMention
 
 __all__ = ["noun_transfers"]
 
@@ -57,7 +58,10 @@ def _contract_transfers(
     left to the discourse or the system's maker), the for-phrase names the items. None when
     the noun is not so framed."""
     verb = noun.head
-    if noun.lemma_.lower() not in lexicon().contracts or noun.dep_ not in OBJECT_DEPS:
+    if noun.lemma_.lower() not in lexicon().contracts or noun.dep_ not in (
+        *OBJECT_DEPS,
+        "nsubjpass",  # "The S-400 deal between Russia and Turkey was signed in 2017"
+    ):
         return None
     if verb.pos_ not in ("VERB", "AUX"):
         return None
@@ -65,13 +69,36 @@ def _contract_transfers(
     withs = [p for h in holders for p in preps(h, frozenset({"with"}))]
     sellers = [m for p in withs for m in prep_parties(p, index)]
     goods = [g for h in holders for p in preps(h, frozenset({"for"})) for g in p.children]
+    goods += [c for c in noun.children if c.dep_ in ("compound", "nmod") and c.i in index.item_at]
     heads = item_heads(goods, index)
     buyers = parties(subject_of(verb, index)[0], index)
+    if not buyers and heads:
+        buyers, sellers = _between(noun, heads, index) or (buyers, sellers)
     if not heads or not buyers or (withs and not sellers):
         # "a contract with its own arms maker": a firm at home, not a state, sells
         return None
     items = items_of(heads, index)
     return combine(noun, entry, sent, index, sellers, buyers, items, heads, "noun:contract", None)
+
+
+def _between(
+    noun: Token, heads: list[Token], index: SentenceIndex
+) -> tuple[list[ActorMention], list[ActorMention]] | None:
+    """ "The S-400 deal between Russia and Turkey": of the two parties, the one that makes the
+    system sells it. (buyers, sellers), or None when the text does not say which is which."""
+    from armstrace.extract.items import lookup_system
+
+    sides = [m for p in preps(noun, frozenset({"between"})) for m in prep_parties(p, index)]
+    makers = {
+        system.origin
+        for item in items_of(heads, index)
+        if item.designation and (system := lookup_system(item.designation)) is not None
+    }
+    sellers = [m for m in sides if m.code in makers]
+    buyers = [m for m in sides if m.code not in makers]
+    if len(sides) == 2 and len(sellers) == 1:
+        return buyers, sellers
+    return None
 
 
 def noun_transfers(

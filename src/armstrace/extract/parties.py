@@ -111,6 +111,8 @@ def party(token: Token, index: SentenceIndex) -> ActorMention | None:
         return mention
     if token.i in index.item_at:
         return None
+    if any(c.dep_ in ("compound", "nmod") and c.i in index.item_at for c in token.children):
+        return None  # "J-10C fighters" are aircraft, not fighters of an armed group
     if token.lemma_.lower() in GROUP_NOUNS:
         located = _located_group(token, index)
         if located is not None:
@@ -220,7 +222,11 @@ def possessors(items: Sequence[Token], index: SentenceIndex) -> list[ActorMentio
     """Parties that own the items ("Serbia's shells", "its ammunition" after Serbia)."""
     out: list[ActorMention] = []
     for item in items:
-        for child in item.children:
+        # "Pakistan's first J-10C fighters": the designation compounds the possessed noun
+        carrier = (
+            item.head if item.dep_ in ("compound", "nmod") and item.head.pos_ == "NOUN" else item
+        )
+        for child in (*item.children, *(carrier.children if carrier is not item else ())):
             if child.dep_ != "poss":
                 continue
             owner = pronoun_antecedent(child, index) if child.pos_ == "PRON" else child

@@ -209,6 +209,9 @@ def verb_transfers(
             if not preps(verb, TRANSIT_PREPS | {"by"}):
                 return []
             recipients = recipients or [m for o in party_objects for m in parties(o, index)]
+        if not recipients and from_parties:
+            # "Pakistan's first J-10C fighters arrived from China": the owner received them.
+            recipients = possessors(item_heads([subject], index), index)
         recipients = [m for m in recipients if m not in suppliers]
         if not suppliers:
             return []
