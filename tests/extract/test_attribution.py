@@ -313,6 +313,8 @@ SENTENCE_CASES = [
         "reported",
         "UN Panel of Experts on Yemen",
     ),
+    # "X is believed/said to": the subject is talked about, it does not speak
+    ("Moscow is believed to have given Tehran the jets.", "jets", "none", None),
     # the one accused is not the speaker; "by X" is
     ("Iran is accused of sending the drones to Ethiopia.", "drones", "none", None),
     (

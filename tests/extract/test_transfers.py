@@ -357,6 +357,29 @@ def test_no_transfer(text: str) -> None:
             ("IRN", "ETH", "uav"),
             "alleged",
         ),
+        # expectations and schedules are planned; hopes are requests ("hopes" is not "hop")
+        (
+            "Germany is expected to deliver Taurus missiles to Ukraine next year.",
+            ("DEU", "UKR", "missile"),
+            "planned",
+        ),
+        ("Russia is set to deliver Su-35 jets to Iran.", ("RUS", "IRN", "aircraft"), "planned"),
+        (
+            "Ukraine hopes to receive F-16s from Norway in the spring.",
+            ("NOR", "UKR", "aircraft"),
+            "requested",
+        ),
+        # "unclear whether" and "is believed to" hedge
+        (
+            "It remains unclear whether North Korea has sent missiles to Russia.",
+            ("PRK", "RUS", "missile"),
+            "speculated",
+        ),
+        (
+            "Moscow is believed to have given Tehran Yak-130 trainer jets.",
+            ("RUS", "IRN", "aircraft"),
+            "speculated",
+        ),
         (
             "Poland signed a contract with South Korea for K9 howitzers.",
             ("KOR", "POL", "artillery"),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from armstrace.extract.lexicon import lexicon
+from armstrace.extract.lexicon import lemma, lexicon
 from armstrace.extract.parties import parties, party, prep_parties, pronoun_antecedent
 from armstrace.extract.transfer_common import (
     MODIFIER_DEPS,
@@ -56,7 +56,7 @@ def subject_of(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token |
                 owner = pronoun_antecedent(owner, index)
             if owner is not None and party(owner, index) is not None:
                 return owner, raiser, passive
-        if current.dep_ == "xcomp" and current.head.lemma_.lower() in lex.controllers:
+        if current.dep_ == "xcomp" and lemma(current.head) in lex.controllers:
             # "urged the United States to send": the controller's object does the sending.
             controller = current.head
             objects = children(controller, OBJECT_DEPS) or [
@@ -64,7 +64,7 @@ def subject_of(verb: Token, index: SentenceIndex) -> tuple[Token | None, Token |
             ]
             if objects and party(objects[0], index) is not None:
                 return objects[0], raiser or controller, passive
-        if current.dep_ in ("xcomp", "advcl") and current.head.lemma_.lower() in lex.raising:
+        if current.dep_ in ("xcomp", "advcl") and lemma(current.head) in lex.raising:
             raiser = raiser or current.head
             current = current.head
             continue

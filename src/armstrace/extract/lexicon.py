@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from armstrace.resources import load_yaml, require
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 TRIGGERS_FILE = "triggers.yaml"
 
-__all__ = ["Lexicon", "TriggerEntry", "lexicon"]
+__all__ = ["Lexicon", "TriggerEntry", "lemma", "lexicon"]
 
 DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin", "arrive")
 
@@ -100,3 +103,9 @@ def _lemmas(data: dict[str, Any], key: str) -> frozenset[str]:
         f"'{key}' must be a list of lemmas",
     )
     return frozenset(words)
+
+
+def lemma(token: Token) -> str:
+    """The token's lemma, lower-cased, with the lemmatizer's known slips fixed ("hopes" is not
+    "hop", "routed" not "rout"): see `lemma_fixes` in triggers.yaml."""
+    return lexicon().lemma_fixes.get(token.lower_, token.lemma_.lower())

@@ -27,7 +27,6 @@ __all__ = ["according_to", "tidy_speaker", "verb_speaker"]
 
 SpeakerClass = Literal["person", "org", "place", "other"]
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-BLAMING_VERBS = frozenset({"accuse", "charge", "allege", "suspect", "blame", "criticize"})
 AFFILIATION_PREPS = frozenset({"of", "for", "at", "with", "from", "in"})
 RELATIVE_TAGS = frozenset({"WDT", "WP"})
 INVERTED_REACH = 10  # words between an inverted "said" and the speaker's name
@@ -162,7 +161,8 @@ def verb_speaker(verb: Token, people: People) -> tuple[Speaker, SpeakerClass] | 
     if any(c.dep_ == "auxpass" for c in verb.children):
         # "Iran is accused of ...": the passive subject is talked about; "by X" talks.
         agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children]
-        subjects = agents if agents or verb.lemma_.lower() in BLAMING_VERBS else subjects
+        # "X is said / believed / reported to ...": the subject is talked about, never talks
+        subjects = agents if agents or verb.lemma_.lower() != "quote" else subjects
     if not subjects and verb.dep_ == "conj":
         subjects = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
     if subjects and subjects[0].tag_ in RELATIVE_TAGS and verb.dep_ == "relcl":

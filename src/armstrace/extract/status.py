@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from armstrace.extract.lexicon import lemma as lemma_of
 from armstrace.records import STATUSES
 from armstrace.resources import load_yaml, require
 
@@ -101,7 +102,7 @@ def decide_status(
     governing = governing_tokens(trigger, sent)
     if stage_from is not None:
         governing.extend(governing_tokens(doc[stage_from], sent))
-    lemmas = [t.lemma_.lower() for t in governing]
+    lemmas = [lemma_of(t) for t in governing]
     lowers = [t.lower_ for t in governing]
     prefix = sent.text[: trigger.idx + len(trigger.text) - sent.start_char]  # not Doc.text: O(doc)
 
@@ -155,9 +156,9 @@ def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tu
             if found is not None and token.dep_ == "amod":
                 return found, token.lemma_.lower()
     for token in governing[1:]:
-        found = c.stage_lemmas.get(token.lemma_.lower())
+        found = c.stage_lemmas.get(lemma_of(token))
         if found is not None and token.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
-            return found, token.lemma_.lower()
+            return found, lemma_of(token)
     for token in sent:
         if token.lemma_.lower() in SEIZURE_WORDS:
             return "attempted", token.lemma_.lower()
