@@ -150,6 +150,18 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "The S-400 deal between Russia and Turkey was signed in 2017.",
             ("RUS", "TUR", "air_defence"),
         ),
+        # entering service with a named origin; gifts and loans
+        (
+            "Pakistan inducted the Chinese-built Type 054A/P frigate into its navy.",
+            ("CHN", "PAK", "ship"),
+        ),
+        ("Lithuania gifted two NASAMS launchers to Ukraine.", ("LTU", "UKR", "air_defence")),
+        ("The UK will loan Challenger 2 tanks to Ukraine.", ("GBR", "UKR", "armoured_vehicle")),
+        # a cabinet stands for its state
+        (
+            "Japan's cabinet approved the export of Patriot interceptors to the United States.",
+            ("JPN", "USA", "air_defence"),
+        ),
         # making for a named recipient supplies it
         ("North Korea is producing shells for Russia.", ("PRK", "RUS", "ammunition")),
         # the one who approves a transfer from others does not supply it
@@ -285,6 +297,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
         # intercepting a drone in flight is air defence, not a seizure of a shipment
         "Israel intercepted a drone launched from Yemen.",
+        # a navy commissioning its own ship moves nothing
+        "Russia commissioned a new submarine.",
         # making at home moves nothing
         "Iran produces drones at a plant near Isfahan.",
         # "help" without a with-phrase of items moves nothing

@@ -46,6 +46,9 @@ PARTY_NOUNS = frozenset(
         "war",
         "regime",
         "junta",
+        "cabinet",
+        "parliament",
+        "legislature",
         # firms and networks stand for their state: "Chinese firms that supplied drone parts"
         "firm",
         "firms",
