@@ -154,6 +154,31 @@ def extract_stream(
         yield from flush()
 
 
+def store_extractions(
+    extractions: Iterable[tuple[Extraction, tuple[str, ...], str]],
+    store: Store,
+    report: IngestReport,
+) -> None:
+    """Save each extraction in its own transaction and record its outcome; a document the store
+    refuses is reported as skipped and the rest are still saved."""
+    for extraction, warnings, origin in extractions:
+        try:
+            stored = store.save(extraction)
+        except ArmstraceError as exc:
+            report.outcomes.append(Outcome(origin, "skipped", str(exc), extraction.document.name))
+            continue
+        report.outcomes.append(
+            Outcome(
+                origin,
+                "stored" if stored else "unchanged",
+                None,
+                extraction.document.name,
+                claims=len(extraction.claims) if stored else 0,
+                warnings=warnings + extraction.notes,
+            )
+        )
+
+
 def ingest_paths(
     paths: Sequence[str],
     store: Store,
@@ -178,24 +203,7 @@ def ingest_paths(
                 continue
             yield document, warnings, origin
 
-    for extraction, warnings, origin in extract_stream(
-        new_documents(), report, prefilter=prefilter
-    ):
-        try:
-            stored = store.save(extraction)
-        except ArmstraceError as exc:
-            report.outcomes.append(Outcome(origin, "skipped", str(exc), extraction.document.name))
-            continue
-        report.outcomes.append(
-            Outcome(
-                origin,
-                "stored" if stored else "unchanged",
-                None,
-                extraction.document.name,
-                claims=len(extraction.claims) if stored else 0,
-                warnings=warnings + extraction.notes,
-            )
-        )
+    store_extractions(extract_stream(new_documents(), report, prefilter=prefilter), store, report)
     from armstrace.kb.records import refresh_records
 
     refresh_records(store)  # records follow the claims: recomputed once per batch

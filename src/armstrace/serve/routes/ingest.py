@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from armstrace.errors import ArmstraceError, InputError
+from armstrace.errors import InputError
 from armstrace.records import Document
 from armstrace.serve.params import Db, require_records
 from armstrace.serve.settings import require_write
@@ -47,7 +47,7 @@ class IngestRequest(BaseModel):
 )
 def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
     """Runs in FastAPI's threadpool (a plain `def`), so extraction does not block the server."""
-    from armstrace.jobs import IngestReport, Outcome, extract_stream
+    from armstrace.jobs import IngestReport, extract_stream, store_extractions
 
     report = IngestReport()
     ids: dict[str, str] = {}  # origin -> document id, for every input that made a document
@@ -55,24 +55,7 @@ def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
         pending = list(_new_documents(body.documents, store, report, ids))
         with _EXTRACTION_LOCK:
             extracted = list(extract_stream(pending, report))
-        for extraction, warnings, origin in extracted:
-            try:
-                stored = store.save(extraction)
-            except ArmstraceError as exc:
-                report.outcomes.append(
-                    Outcome(origin, "skipped", str(exc), extraction.document.name)
-                )
-                continue
-            report.outcomes.append(
-                Outcome(
-                    origin,
-                    "stored" if stored else "unchanged",
-                    None,
-                    extraction.document.name,
-                    claims=len(extraction.claims) if stored else 0,
-                    warnings=warnings + extraction.notes,
-                )
-            )
+        store_extractions(extracted, store, report)
         records = require_records()
         if records is not None and report.stored:
             records.refresh_records(store)
