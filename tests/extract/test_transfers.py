@@ -162,6 +162,16 @@ def statuses(text: str) -> dict[tuple[str | None, str | None, str], str]:
             "Japan's cabinet approved the export of Patriot interceptors to the United States.",
             ("JPN", "USA", "air_defence"),
         ),
+        # "end up in (the hands of) X"; "drones supplied by the UAE" name their origin
+        (
+            "Hundreds of Russian-made Kornet missiles have ended up in the hands of Hamas.",
+            ("RUS", "Hamas", "small_arms"),
+        ),
+        ("Serbian shells have ended up in Ukraine.", ("SRB", "UKR", "ammunition")),
+        (
+            "The RSF has been using drones supplied by the UAE.",
+            ("ARE", "Rapid Support Forces", "uav"),
+        ),
         # making for a named recipient supplies it
         ("North Korea is producing shells for Russia.", ("PRK", "RUS", "ammunition")),
         # the one who approves a transfer from others does not supply it
@@ -297,6 +307,8 @@ def test_roles(text: str, expected: tuple[str, ...]) -> None:
         "A Russian delegation received a showcase of Iranian attack drones in Tehran.",
         # intercepting a drone in flight is air defence, not a seizure of a shipment
         "Israel intercepted a drone launched from Yemen.",
+        # "end" without "up" moves nothing
+        "The war ended in 2020 after Turkish drones changed the balance.",
         # a navy commissioning its own ship moves nothing
         "Russia commissioned a new submarine.",
         # making at home moves nothing

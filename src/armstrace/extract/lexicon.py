@@ -31,6 +31,7 @@ class TriggerEntry:
     needs_to: bool = False
     needs_transit: bool = False
     needs_with: bool = False
+    particle: str | None = None  # "end up": the verb counts only with this particle
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,7 @@ def lexicon() -> Lexicon:
                     needs_to=bool(row.get("needs_to", False)),
                     needs_transit=bool(row.get("needs_transit", False)),
                     needs_with=bool(row.get("needs_with", False)),
+                    particle=row.get("particle"),
                 )
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")

@@ -47,6 +47,7 @@ PARTY_NOUNS = frozenset(
         "regime",
         "junta",
         "cabinet",
+        "hands",  # "in the hands of Hamas"
         "parliament",
         "legislature",
         # firms and networks stand for their state: "Chinese firms that supplied drone parts"
@@ -192,6 +193,13 @@ def _quantity_head(token: Token) -> Token | None:
     return None
 
 
+# Participles whose agent is where an item comes from: "drones supplied by the UAE".
+SUPPLIED_BY = frozenset(
+    {"supply", "provide", "deliver", "send", "ship", "give", "sell", "donate", "make", "build"}
+    | {"produce", "manufacture", "transfer", "smuggle"}
+)
+
+
 def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
     """Actors that modify item nouns: demonyms, possessives, compounds, "from X" (also on the
     quantity the item hangs under: "hundreds of drones from Iran")."""
@@ -218,6 +226,10 @@ def origins(items: Sequence[Token], index: SentenceIndex) -> list[ActorMention]:
                     out.append(mention)
             elif child.dep_ == "prep" and child.lower_ == "from":
                 out.extend(m for m in prep_parties(child, index) if m not in out)
+            elif child.dep_ == "acl" and child.lemma_.lower() in SUPPLIED_BY:
+                # "drones supplied by the UAE", "missiles made by Iran"
+                for agent in (c for c in child.children if c.dep_ == "agent"):
+                    out.extend(m for m in prep_parties(agent, index) if m not in out)
     return out
 
 

@@ -79,6 +79,10 @@ def verb_transfers(
     verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
 ) -> list[TransferMention]:
     lex = lexicon()
+    if entry.particle and not any(
+        c.dep_ == "prt" and c.lower_ == entry.particle for c in verb.children
+    ):
+        return []  # "ended up in Ukraine", not "the war ended"
     subject, raiser, passive = subject_of(verb, index)
     agent = _agent(verb)
     objects = children(verb, OBJECT_DEPS)
