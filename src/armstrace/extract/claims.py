@@ -16,7 +16,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from armstrace.extract.items import lookup_system
+from armstrace.extract.items import makers
 from armstrace.extract.status import StatusDecision, cues
 from armstrace.extract.transfers import TransferMention
 from armstrace.records import ActorMention, Claim, Document, ItemMention, Speaker
@@ -145,7 +145,7 @@ def complete_parties(
         assert present is not None
         if m.direction == "interdict" and m.recipient is None and _seizer(m, complete):
             continue  # "Israel intercepted a drone launched from Yemen": the interceptor
-        if m.supplier is None and _makers(m) == {present.code}:
+        if m.supplier is None and makers(m.items) == {present.code}:
             continue  # "the German army plans to order new Leopard tanks": bought at home
         filler = _counterpart(m, present, complete, party_counts, title_parties)
         if filler is not None:
@@ -164,23 +164,6 @@ def _seizer(m: TransferMention, complete: Sequence[ScoredMention]) -> bool:
     supplier either, so that the only party left to fill in would be the one who seized it."""
     assert m.supplier is not None
     return not any(_code(c.mention.supplier) == m.supplier.code for c in complete)
-
-
-def _title_parties(document: Document) -> list[str]:
-    """The states and armed groups the document's title names, in order."""
-    from armstrace.extract.actors import find_actors
-
-    title = document.title or ""
-    return [m.code for m in find_actors(title) if m.kind != "organisation"]
-
-
-def _makers(m: TransferMention) -> set[str]:
-    """The states that designed the named systems of a mention (weapons.yaml `origin`)."""
-    return {
-        system.origin
-        for item in m.items
-        if item.designation and (system := lookup_system(item.designation)) is not None
-    }
 
 
 def _code(actor: ActorMention | None) -> str | None:
@@ -211,9 +194,9 @@ def _counterpart(
         nearest = min(close, key=lambda f: abs(f.span_start - m.span_start))
         return nearest.recipient if as_supplier else nearest.supplier
     if not as_supplier:
-        makers = _makers(m)
-        if len(makers) == 1 and present.code not in makers:
-            maker = makers.pop()
+        made_by = makers(m.items)
+        if len(made_by) == 1 and present.code not in made_by:
+            maker = made_by.pop()
             return ActorMention(start=m.span_start, end=m.span_start, text=maker, code=maker)
     others = [c for c in dict.fromkeys(title_parties) if c != present.code]
     if len(others) == 1:
@@ -270,11 +253,15 @@ def _representative(members: Sequence[ScoredMention], doc: Doc) -> ScoredMention
 
 
 def assemble(
-    document: Document, doc: Doc, scored: Sequence[ScoredMention], actor_counts: Counter[str]
+    document: Document,
+    doc: Doc,
+    scored: Sequence[ScoredMention],
+    actor_counts: Counter[str],
+    title_parties: Sequence[str] = (),
 ) -> tuple[Claim, ...]:
     """Group scored mentions into one claim per (supplier, recipient, category)."""
     text = document.text
-    scored = complete_parties(scored, actor_counts, _title_parties(document))
+    scored = complete_parties(scored, actor_counts, title_parties)
     groups: dict[GroupKey, list[tuple[ScoredMention, tuple[ItemMention, ...]]]] = {}
     for sm in scored:
         m = sm.mention

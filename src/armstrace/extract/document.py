@@ -48,10 +48,10 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
     notes: list[str] = []
     datelines = [m.span() for m in DATELINE.finditer(text)]
     # The title's unambiguous actors resolve the body's "Korean" or "the North".
-    titled = frozenset(m.code for m in find_actors(document.title or ""))
+    titled = find_actors(document.title or "")
     actors = [
         m
-        for m in find_actors(text, context=titled)
+        for m in find_actors(text, context=frozenset(m.code for m in titled))
         if not any(a <= m.start < b for a, b in datelines)
     ]
     items = find_items(text)
@@ -91,7 +91,8 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
                 )
             )
     counts = Counter(m.code for m in actors if m.kind != "organisation")
-    claims = assemble(document, doc, scored, counts)
+    title_parties = [m.code for m in titled if m.kind != "organisation"]
+    claims = assemble(document, doc, scored, counts, title_parties)
     notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
 
@@ -166,13 +167,7 @@ def resolve_item_anaphora(
     first = mention.items[0]
     if not _DEMONSTRATIVE.search(text[max(0, first.start - 24) : first.start]):
         return mention
-    before = [
-        i
-        for i in items
-        if i.category != GENERIC
-        and mention.sentence_start - ANAPHORA_REACH <= i.start
-        and i.end <= mention.sentence_start
-    ]
+    before = [i for i in _items_before(mention, items) if i.category != GENERIC]
     if not before:
         return mention
     span = doc.char_span(before[-1].start, before[-1].end, alignment_mode="expand")
@@ -181,6 +176,12 @@ def resolve_item_anaphora(
     sentence = span[0].sent
     antecedents = tuple(i for i in before if i.start >= sentence.start_char)
     return replace(mention, items=antecedents, rule=mention.rule + ":anaphora")
+
+
+def _items_before(mention: TransferMention, items: list[ItemMention]) -> list[ItemMention]:
+    """The items named in the ANAPHORA_REACH characters before the mention's sentence."""
+    start = mention.sentence_start
+    return [i for i in items if start - ANAPHORA_REACH <= i.start and i.end <= start]
 
 
 # Nouns that count an earlier named system without naming it: "took delivery of its first batch"
@@ -200,13 +201,7 @@ def _resolve_batch(mention: TransferMention, doc: Doc, items: list[ItemMention])
     ]
     if not counted or any(c.lower_ == "of" for t in counted for c in t.children):
         return mention  # "a shipment of rifles" names its items itself
-    named = [
-        i
-        for i in items
-        if i.designation
-        and mention.sentence_start - ANAPHORA_REACH <= i.start
-        and i.end <= mention.sentence_start
-    ]
+    named = [i for i in _items_before(mention, items) if i.designation]
     if not named:
         return mention
     return replace(mention, items=(named[-1],), rule=mention.rule + ":batch")
@@ -224,12 +219,7 @@ def _resolve_class_anaphora(
     if not _DEFINITE.search(text[max(0, item.start - 24) : item.start]):
         return mention
     named = [
-        i
-        for i in items
-        if i.designation
-        and i.category == item.category
-        and mention.sentence_start - ANAPHORA_REACH <= i.start
-        and i.end <= mention.sentence_start
+        i for i in _items_before(mention, items) if i.designation and i.category == item.category
     ]
     if not named:
         return mention

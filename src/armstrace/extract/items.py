@@ -30,6 +30,7 @@ __all__ = [
     "category_for",
     "find_items",
     "lookup_system",
+    "makers",
     "parse_quantity",
 ]
 
@@ -765,6 +766,15 @@ def lookup_system(name: str) -> WeaponSystem | None:
     if key not in systems and key.endswith("s"):
         key = key[:-1]
     return systems.get(key)
+
+
+def makers(items: Iterable[ItemMention]) -> set[str]:
+    """The states that designed the named systems among `items` (weapons.yaml `origin`)."""
+    return {
+        system.origin
+        for item in items
+        if item.designation and (system := lookup_system(item.designation)) is not None
+    }
 
 
 def category_for(term: str) -> str | None:

@@ -86,16 +86,12 @@ def _between(
 ) -> tuple[list[ActorMention], list[ActorMention]] | None:
     """ "The S-400 deal between Russia and Turkey": of the two parties, the one that makes the
     system sells it. (buyers, sellers), or None when the text does not say which is which."""
-    from armstrace.extract.items import lookup_system
+    from armstrace.extract.items import makers
 
     sides = [m for p in preps(noun, frozenset({"between"})) for m in prep_parties(p, index)]
-    makers = {
-        system.origin
-        for item in items_of(heads, index)
-        if item.designation and (system := lookup_system(item.designation)) is not None
-    }
-    sellers = [m for m in sides if m.code in makers]
-    buyers = [m for m in sides if m.code not in makers]
+    made_by = makers(items_of(heads, index))
+    sellers = [m for m in sides if m.code in made_by]
+    buyers = [m for m in sides if m.code not in made_by]
     if len(sides) == 2 and len(sellers) == 1:
         return buyers, sellers
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
-from armstrace.extract.lexicon import lexicon
+from armstrace.extract.lexicon import lemma, lexicon
 from armstrace.extract.mentions import list_line_mention
 from armstrace.extract.noun_roles import noun_transfers
 from armstrace.extract.transfer_common import SentenceIndex, TransferMention
@@ -35,7 +35,7 @@ def find_transfers(sent: Span, index: SentenceIndex) -> list[TransferMention]:
         if token.i in index.actor_at:
             continue
         if token.pos_ in ("VERB", "AUX") or (token.pos_ == "ADJ" and token.tag_ == "VBN"):
-            entry = lex.verbs.get(lex.lemma_fixes.get(token.lower_, token.lemma_.lower()))
+            entry = lex.verbs.get(lemma(token))
             if entry is not None:
                 found.extend(verb_transfers(token, entry, sent, index))
         elif token.pos_ in ("NOUN", "PROPN"):

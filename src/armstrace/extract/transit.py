@@ -30,12 +30,7 @@ def transit(
     for token in sent:
         lower = token.lower_
         if (lower in TRANSIT_PREPS and token.dep_ == "prep") or token.lemma_.lower() in (
-            "appear",
-            "disguise",
-            "bind",
-            "destine",
-            "mask",
-            "pretend",
+            DISGUISE_LEMMAS
         ):
             cue_heads.append(token)
     for cue in cue_heads:

@@ -215,7 +215,7 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
         if not may_read(request):
             return RedirectResponse("/login", status_code=303)
         _warm_in_background(database)  # after an ingest: the views the page asks for next
-        stats = json.loads(database.views.get(("stats",), lambda: views.stats_view(database)))
+        stats = json.loads(views.stats_json(database))
         context = {"title": "armstrace", "stats": stats, "api": "/api", "world_url": "/api/world"}
         return HTMLResponse(render_dashboard(environment, context))
 

@@ -18,7 +18,7 @@ router = APIRouter()
 
 @router.get("/actors", summary="Actors named in claims, with their claim counts")
 def list_actors(db: Db, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0) -> Response:
-    return views.cached(db, ("actors", limit, offset), lambda: views.actors_view(db, limit, offset))
+    return views.json_response(views.actors_json(db, limit, offset))
 
 
 @router.get("/actors/{code}", summary="An actor's profile (name or code)")

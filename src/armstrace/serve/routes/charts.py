@@ -19,14 +19,14 @@ def graph(db: Db, params: RecordParams) -> Response:
     """Built from transfer records when they exist, else from claims grouped by (supplier,
     recipient, category). `level` says what an edge is: record, category (a pair's records of
     one category) or pair; `total` how many there are before the MAX_GRAPH_EDGES cut."""
-    return views.cached(db, ("graph", params), lambda: views.graph_view(db, params))
+    return views.json_response(views.graph_json(db, params))
 
 
 @router.get("/map", summary="Points (actors, transit, route places) and route lines")
 def map_points(db: Db, params: RecordParams) -> Response:
     """Lines from transfer records, one per distinct supplier, recipient, transit and route,
     with the record filters; each line names the record with the most support on it."""
-    return views.cached(db, ("map", params), lambda: views.map_view(db, params))
+    return views.json_response(views.map_json(db, params))
 
 
 @router.get("/world", summary="World country outlines (GeoJSON, Natural Earth 1:110m)")
@@ -36,4 +36,4 @@ def world() -> Response:
 
 @router.get("/timeline", summary="Claims counted per month and status")
 def timeline(db: Db, query: Claims) -> Response:
-    return views.cached(db, ("timeline", query), lambda: views.timeline_view(db, query))
+    return views.json_response(views.timeline_json(db, query))
