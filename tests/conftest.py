@@ -11,6 +11,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_CORPUS = ROOT.parent / "shared" / "dev-corpus"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/*.expected.jsonl from the current extraction (review the diff)",
+    )
+
+
 @pytest.fixture(scope="session")
 def dev_corpus() -> Path:
     """The shared dev corpus; tests that need it skip cleanly on a user's fresh clone."""
