@@ -436,3 +436,37 @@ def test_malformed_in_memory_quotes_are_refused() -> None:
     gold_quotes = {"D1": [{"quote": QUOTE, "speaker": None}]}
     with pytest.raises(DataFileError, match="predicted quotes of document D1"):
         score({}, {}, gold_quotes=gold_quotes, predicted_quotes={"D1": [{"text": QUOTE}]})
+
+
+def test_by_rule_counts_true_and_false_positives_per_rule_and_cue() -> None:
+    gold = {
+        "d": [
+            claim("IRN", "RUS", "uav"),
+            claim("PRK", "RUS", "ammunition", status="alleged"),
+            {**claim("CHN", "RUS", "other"), "required": False},
+        ]
+    }
+    predicted = {
+        "d": [
+            {**claim("IRN", "RUS", "uav"), "rule": "verb:supply:subject-to|send"},
+            {
+                **claim("PRK", "RUS", "ammunition", status="delivered"),
+                "rule": "verb:supply:subject-to|ship",
+            },
+            {**claim("USA", "RUS", "missile"), "rule": "noun:supply:owner-none:filled|sale"},
+            {**claim("CHN", "RUS", "other"), "rule": "noun:supply:owner-none:filled|sale"},
+        ]
+    }
+    report = score(gold, predicted, fold=casefold_only)
+    rules = {r.rule: r for r in report.by_rule}
+    assert (rules["verb:supply:subject-to"].tp, rules["verb:supply:subject-to"].fp) == (2, 0)
+    assert rules["verb:supply:subject-to"].status.value == 0.5
+    filled = rules["noun:supply:owner-none:filled"]
+    assert (filled.tp, filled.fp, filled.ignored, filled.claims) == (0, 1, 1, 2)
+    assert filled.precision.value == 0.0
+    cues = {r.rule: r for r in report.by_cue}
+    assert cues["delivered:send"].status_hits == 1
+    assert cues["delivered:ship"].status_hits == 0
+    text = format_report(report, by_rule=True)
+    assert "verb:supply:subject-to" in text and "status:cue" in text
+    assert {r["rule"] for r in report.to_dict()["by_rule"]} == set(rules)

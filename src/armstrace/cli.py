@@ -378,6 +378,12 @@ def docs(db: str | None, limit: int, offset: int) -> None:
 )
 @click.option("--detail", is_flag=True, help="List missed and extra triples per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--by-rule",
+    is_flag=True,
+    help="Also list, per rule id and per status cue, the claims produced and how many are "
+    "true and false positives on the gold.",
+)
 @prefilter_option
 def eval_command(
     paths: tuple[str, ...],
@@ -385,6 +391,7 @@ def eval_command(
     quotes_path: str | None,
     detail: bool,
     as_json: bool,
+    by_rule: bool,
     prefilter: bool,
 ) -> None:
     """Score extraction against gold claims, by the rules of claims.md.
@@ -393,6 +400,7 @@ def eval_command(
     Example:
       armstrace eval --gold ../shared/dev-corpus/gold.jsonl \\
           --quotes ../shared/dev-corpus/quotes.jsonl ../shared/dev-corpus/texts
+      armstrace eval --gold gold.jsonl --by-rule texts/   # precision of each rule
     """
     from armstrace.evaluate import format_report, load_gold, load_quotes, score
     from armstrace.jobs import extract_paths
@@ -403,7 +411,7 @@ def eval_command(
     predicted_quotes: dict[str, list[dict[str, Any]]] = {}
     for extraction in extract_paths(paths, prefilter=prefilter):
         name = extraction.document.name
-        predicted[name] = [c.contract() for c in extraction.claims]
+        predicted[name] = [{**c.contract(), "rule": c.rule} for c in extraction.claims]
         predicted_quotes[name] = [
             {"quote": q.text, "speaker": q.speaker.name if q.speaker else None}
             for q in extraction.quotes
@@ -417,7 +425,7 @@ def eval_command(
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
-        click.echo(format_report(report, detail=detail))
+        click.echo(format_report(report, detail=detail, by_rule=by_rule))
 
 
 # --- demo ---------------------------------------------------------------------------------------

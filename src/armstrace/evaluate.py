@@ -45,6 +45,7 @@ __all__ = [
     "Mismatch",
     "QuoteScore",
     "Ratio",
+    "RuleScore",
     "Triple",
     "format_report",
     "load_gold",
@@ -154,6 +155,31 @@ class QuoteScore:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleScore:
+    """How the claims of one rule id (or one status cue) fared: true positives (matches to
+    required gold), false positives, matches to optional gold, and correct statuses among the
+    true positives."""
+
+    rule: str
+    tp: int = 0
+    fp: int = 0
+    ignored: int = 0
+    status_hits: int = 0
+
+    @property
+    def claims(self) -> int:
+        return self.tp + self.fp + self.ignored
+
+    @property
+    def precision(self) -> Ratio:
+        return Ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def status(self) -> Ratio:
+        return Ratio(self.status_hits, self.tp)
+
+
+@dataclass(frozen=True, slots=True)
 class EvalReport:
     documents: int
     triples: PRF
@@ -166,6 +192,8 @@ class EvalReport:
     missing_documents: tuple[str, ...] = ()  # gold documents with no prediction line
     ignored_documents: tuple[str, ...] = ()  # predicted documents absent from gold
     details: tuple[DocDetail, ...] = field(default=())
+    by_rule: tuple[RuleScore, ...] = ()  # by role rule id, most claims first
+    by_cue: tuple[RuleScore, ...] = ()  # by the status cue that decided, most claims first
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data for `eval --json`; ratios carry value, hits and total."""
@@ -205,7 +233,21 @@ class EvalReport:
             "via": ratio(self.via),
             "quotes": quotes,
             "details": [asdict(d) for d in self.details if not d.clean],
+            "by_rule": [_rule_dict(r) for r in self.by_rule],
+            "by_cue": [_rule_dict(r) for r in self.by_cue],
         }
+
+
+def _rule_dict(score: RuleScore) -> dict[str, Any]:
+    return {
+        "rule": score.rule,
+        "claims": score.claims,
+        "tp": score.tp,
+        "fp": score.fp,
+        "ignored": score.ignored,
+        "precision": score.precision.value,
+        "status": score.status.value,
+    }
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -441,9 +483,10 @@ def score(
     """
     fold = fold or default_fold()
     tally = _Tally()
+    rules: dict[str, dict[str, RuleScore]] = {"rule": {}, "cue": {}}
     details: dict[str, DocDetail] = {}
     for doc, gold_claims in gold.items():
-        details[doc] = _score_claims(doc, gold_claims, predicted.get(doc, ()), fold, tally)
+        details[doc] = _score_claims(doc, gold_claims, predicted.get(doc, ()), fold, tally, rules)
     quotes = None
     if gold_quotes is not None:
         predicted_quotes = predicted_quotes or {}
@@ -472,7 +515,38 @@ def score(
         missing_documents=tuple(d for d in gold if d not in predicted),
         ignored_documents=tuple(d for d in predicted if d not in gold),
         details=tuple(details.values()),
+        by_rule=_ranked(rules["rule"]),
+        by_cue=_ranked(rules["cue"]),
     )
+
+
+def _ranked(scores: Mapping[str, RuleScore]) -> tuple[RuleScore, ...]:
+    return tuple(sorted(scores.values(), key=lambda r: (-r.claims, r.rule)))
+
+
+def _rule_keys(claim: Mapping[str, Any]) -> dict[str, str]:
+    """A predicted claim's role rule and status cue, from its `rule` ("roles|cue"), if any."""
+    rule = claim.get("rule")
+    if not isinstance(rule, str) or not rule:
+        return {}
+    roles, _, cue = rule.partition("|")
+    return {"rule": roles, "cue": f"{claim.get('status')}:{cue}" if cue else ""}
+
+
+def _count_rule(
+    rules: dict[str, dict[str, RuleScore]], claim: Mapping[str, Any], outcome: str, hit: bool
+) -> None:
+    for table, key in _rule_keys(claim).items():
+        if not key:
+            continue
+        old = rules[table].get(key, RuleScore(key))
+        rules[table][key] = replace(
+            old,
+            tp=old.tp + (outcome == "tp"),
+            fp=old.fp + (outcome == "fp"),
+            ignored=old.ignored + (outcome == "ignored"),
+            status_hits=old.status_hits + (outcome == "tp" and hit),
+        )
 
 
 def _score_claims(
@@ -481,6 +555,7 @@ def _score_claims(
     predicted: Sequence[Mapping[str, Any]],
     fold: Fold,
     tally: _Tally,
+    rules: dict[str, dict[str, RuleScore]] | None = None,
 ) -> DocDetail:
     for index, claim in enumerate(gold):
         _check_claim(claim, f"gold document {doc}, claim {index}", strict=True)
@@ -506,6 +581,12 @@ def _score_claims(
         results[name] = matches, missed, extra
 
     matches, missed, extra = results["triple"]
+    if rules is not None:
+        for g, p, is_required in matches:
+            outcome = "tp" if is_required else "ignored"
+            _count_rule(rules, p, outcome, g["status"] == p["status"])
+        for p in extra:
+            _count_rule(rules, p, "fp", False)
     status, source, via = [], [], []
     for g, p, is_required in matches:
         if not is_required:
@@ -573,8 +654,9 @@ def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def format_report(report: EvalReport, detail: bool = False) -> str:
-    """A plain-text table (metric, value, counts); with `detail`, the errors of each document."""
+def format_report(report: EvalReport, detail: bool = False, by_rule: bool = False) -> str:
+    """A plain-text table (metric, value, counts); with `detail`, the errors of each document;
+    with `by_rule`, claims, true and false positives per rule id and per status cue."""
     rows: list[tuple[str, float | None, str]] = []
     for name, prf in (("triple", report.triples), ("pair", report.pairs)):
         rows.append((f"{name} precision", prf.precision.value, str(prf.precision)))
@@ -600,11 +682,28 @@ def format_report(report: EvalReport, detail: bool = False) -> str:
     )
     if report.triples.ignored:
         lines.append(f"predictions matching optional gold claims: {report.triples.ignored}")
+    if by_rule:
+        lines.extend(_format_rules("rule", report.by_rule))
+        lines.extend(_format_rules("status:cue", report.by_cue))
     if detail:
         for doc in report.details:
             if not doc.clean:
                 lines.extend(_format_detail(doc, doc.doc in report.missing_documents))
     return "\n".join(lines)
+
+
+def _format_rules(title: str, scores: Sequence[RuleScore]) -> list[str]:
+    width = max([len(title), *(len(r.rule) for r in scores)]) + 2
+    lines = [
+        "",
+        f"{title:<{width}}{'claims':>7}{'tp':>5}{'fp':>5}{'opt':>5}{'prec':>7}{'status':>8}",
+    ]
+    for r in scores:
+        lines.append(
+            f"{r.rule:<{width}}{r.claims:>7}{r.tp:>5}{r.fp:>5}{r.ignored:>5}"
+            f"{_fmt(r.precision.value):>7}{_fmt(r.status.value):>8}"
+        )
+    return lines
 
 
 def _format_detail(doc: DocDetail, missing: bool) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from armstrace.extract.rules import DIRECTIONS, GUARD_FLAGS, STAGES, Direction, Stage
 from armstrace.resources import load_yaml, require
 
 if TYPE_CHECKING:
@@ -17,20 +18,16 @@ TRIGGERS_FILE = "triggers.yaml"
 
 __all__ = ["Lexicon", "TriggerEntry", "lemma", "lexicon"]
 
-DIRECTIONS = ("supply", "acquire", "interdict", "include", "origin", "arrive")
+ENTRY_KEYS = frozenset({"lemma", "stage", "particle", *GUARD_FLAGS})
 
 
 @dataclass(frozen=True, slots=True)
 class TriggerEntry:
     lemma: str
-    direction: str
-    stage: str
+    direction: Direction
+    stage: Stage
     part: str  # "verb" | "noun"
-    needs_origin: bool = False
-    needs_from: bool = False
-    needs_to: bool = False
-    needs_transit: bool = False
-    needs_with: bool = False
+    guards: tuple[str, ...] = ()  # flags of triggers.yaml, each a guard of extract/rules.py
     particle: str | None = None  # "end up": the verb counts only with this particle
 
 
@@ -58,23 +55,7 @@ def lexicon() -> Lexicon:
         for direction, rows in groups.items():
             require(direction in DIRECTIONS, name, f"unknown direction {direction!r}")
             for row in rows:
-                require(
-                    isinstance(row, dict) and "lemma" in row and "stage" in row,
-                    name,
-                    f"{part}/{direction}: each entry needs lemma and stage, got {row!r}",
-                )
-                entries[part][row["lemma"]] = TriggerEntry(
-                    lemma=row["lemma"],
-                    direction=direction,
-                    stage=row["stage"],
-                    part=part[:-1],
-                    needs_origin=bool(row.get("needs_origin", False)),
-                    needs_from=bool(row.get("needs_from", False)),
-                    needs_to=bool(row.get("needs_to", False)),
-                    needs_transit=bool(row.get("needs_transit", False)),
-                    needs_with=bool(row.get("needs_with", False)),
-                    particle=row.get("particle"),
-                )
+                entries[part][row["lemma"]] = _entry(row, part, direction)
     raising_rows = data.get("raising")
     require(isinstance(raising_rows, list), name, "'raising' must be a list")
     raising = {row["lemma"]: row.get("stage") for row in raising_rows}
@@ -93,6 +74,43 @@ def lexicon() -> Lexicon:
         controllers=_lemmas(data, "object_control"),
         said_things=_lemmas(data, "said_things"),
         lemma_fixes={str(k).lower(): v for k, v in fixes.items()},
+    )
+
+
+def _entry(row: Any, part: str, direction: str) -> TriggerEntry:
+    """One trigger row, checked: known keys only, a known stage, flags that name guards."""
+    where = f"{part}/{direction}"
+    require(
+        isinstance(row, dict) and "lemma" in row and "stage" in row,
+        TRIGGERS_FILE,
+        f"{where}: each entry needs lemma and stage, got {row!r}",
+    )
+    unknown = sorted(set(row) - ENTRY_KEYS)
+    require(not unknown, TRIGGERS_FILE, f"{where} {row['lemma']!r}: unknown keys {unknown}")
+    require(
+        row["stage"] in STAGES,
+        TRIGGERS_FILE,
+        f"{where} {row['lemma']!r}: unknown stage {row['stage']!r}",
+    )
+    flags = tuple(flag for flag in GUARD_FLAGS if row.get(flag) is True)
+    require(
+        all(row[flag] in (True, False) for flag in GUARD_FLAGS if flag in row),
+        TRIGGERS_FILE,
+        f"{where} {row['lemma']!r}: guard flags must be true or false",
+    )
+    particle = row.get("particle")
+    require(
+        particle is None or isinstance(particle, str),
+        TRIGGERS_FILE,
+        f"{where} {row['lemma']!r}: `particle` must be a word",
+    )
+    return TriggerEntry(
+        lemma=row["lemma"],
+        direction=direction,  # type: ignore[arg-type]
+        stage=row["stage"],
+        part=part[:-1],
+        guards=flags,
+        particle=particle,
     )
 
 

@@ -4,6 +4,8 @@ It decides roles only: status, attribution and grouping come later."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Span, Token
 
 from armstrace.extract.arguments import (
@@ -16,6 +18,7 @@ from armstrace.extract.item_heads import item_heads, items_of
 from armstrace.extract.lexicon import TriggerEntry, lexicon
 from armstrace.extract.mentions import combine
 from armstrace.extract.parties import origins, parties, prep_parties
+from armstrace.extract.rules import Roles, first_step, role_rule, role_rules
 from armstrace.extract.transfer_common import (
     FRAME_DIRECTIONS,
     OBJECT_DEPS,
@@ -78,7 +81,8 @@ def _contract_transfers(
         # "a contract with its own arms maker": a firm at home, not a state, sells
         return None
     items = items_of(heads, index)
-    return combine(noun, entry, sent, index, sellers, buyers, items, heads, "noun:contract", None)
+    rule = "noun:contract:with-signer" if withs else "noun:contract:none-signer"
+    return combine(noun, entry, sent, index, sellers, buyers, items, heads, rule, None)
 
 
 def _between(
@@ -97,12 +101,63 @@ def _between(
     return None
 
 
-def noun_transfers(
-    noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
-) -> list[TransferMention]:
-    contract = _contract_transfers(noun, entry, sent, index)
-    if contract is not None:
-        return contract
+@dataclass(slots=True)
+class NounFrame:
+    """The arguments of one noun trigger: its items, its owner and its from/to phrases."""
+
+    noun: Token
+    entry: TriggerEntry
+    index: SentenceIndex
+    heads: list[Token]
+    owner: list[ActorMention]
+    owner_step: str
+    from_parties: list[ActorMention]
+    to_parties: list[ActorMention]
+    to_step: str
+    item_origins: list[ActorMention]
+
+
+def _owner(noun: Token, index: SentenceIndex) -> tuple[list[ActorMention], str]:
+    """Who the noun belongs to: "Iran's supply", "Russian purchases", and the frames that name
+    the owner outside the noun phrase."""
+    owner = [
+        index.actor_at[c.i]
+        for c in noun.children
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in index.actor_at
+    ]
+    if owner:
+        return owner, "owner"
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
+        owner = inherited_subject(noun, index)
+        if owner:
+            return owner, "inherited"
+    if noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become", "remain"):
+        # "The United States is the largest arms supplier to Saudi Arabia"
+        owner = parties(
+            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
+        )
+        if owner:
+            return owner, "copula"
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        # "Biden's announcement of a new package for Ukraine": the announcer owns the package.
+        owner = [
+            index.actor_at[c.i]
+            for c in noun.head.head.children
+            if c.dep_ == "poss" and c.i in index.actor_at
+        ]
+        if owner:
+            return owner, "announcer"
+    if noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in ANNOUNCING_VERBS:
+        # "The United States announced a new package of assistance for Ukraine"
+        owner = parties(
+            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
+        )
+        if owner:
+            return owner, "announcer"
+    return [], "none"
+
+
+def _read_frame(noun: Token, entry: TriggerEntry, index: SentenceIndex) -> NounFrame | None:
     of_objects = [g for p in preps(noun, frozenset({"of", "in"})) for g in p.children]
     modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
     heads = item_heads(of_objects + [m for m in modifiers if m.i in index.item_at], index)
@@ -113,36 +168,12 @@ def noun_transfers(
         # "provided X as part of a package": look at the governing verb's objects.
         heads = item_heads([c for c in noun.head.children if c.dep_ in OBJECT_DEPS], index)
     if not heads and entry.direction not in FRAME_DIRECTIONS:
-        return []
-    items = items_of(heads, index)
-    owner = [
-        index.actor_at[c.i]
-        for c in noun.children
-        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i in index.actor_at
-    ]
-    if not owner and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
-        owner = inherited_subject(noun, index)
-    if not owner and noun.dep_ == "attr" and noun.head.lemma_ in ("be", "become", "remain"):
-        # "The United States is the largest arms supplier to Saudi Arabia"
-        owner = parties(
-            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
-        )
-    if not owner and noun.dep_ == "pobj" and noun.head.lower_ == "of":
-        # "Biden's announcement of a new package for Ukraine": the announcer owns the package.
-        owner = [
-            index.actor_at[c.i]
-            for c in noun.head.head.children
-            if c.dep_ == "poss" and c.i in index.actor_at
-        ]
-    if not owner and noun.dep_ in OBJECT_DEPS and noun.head.lemma_.lower() in ANNOUNCING_VERBS:
-        # "The United States announced a new package of assistance for Ukraine"
-        owner = parties(
-            next((c for c in noun.head.children if c.dep_ in SUBJECT_DEPS), None), index
-        )
+        return None
+    owner, owner_step = _owner(noun, index)
     from_parties = [m for p in preps(noun, frozenset({"from"})) for m in prep_parties(p, index)]
-    to_parties = recipient_parties(noun, index) or nested_recipients(
-        of_objects, index, exclude=owner
-    )
+    to_parties, to_step = list(recipient_parties(noun, index)), "to"
+    if not to_parties:
+        to_parties, to_step = nested_recipients(of_objects, index, exclude=owner), "nested"
     if not to_parties and noun.dep_ in OBJECT_DEPS and noun.head.pos_ == "VERB":
         # "failed to prevent the transfer of missiles to the Houthis": the parser hangs the
         # to-phrase on the verb that governs the noun.
@@ -152,6 +183,7 @@ def noun_transfers(
             for m in prep_parties(p, index)
             if m not in owner
         ]
+        to_step = "verb-to"
     if (
         not to_parties
         and entry.direction == "supply"
@@ -160,22 +192,68 @@ def noun_transfers(
     ):
         # "Russia has taken delivery of Iranian drones (from Iran)": the light verb's subject
         # receives; a from-phrase may hang on the verb.
-        to_parties = parties(subject_of(noun.head, index)[0], index)
+        to_parties, to_step = parties(subject_of(noun.head, index)[0], index), "taker"
         from_parties = from_parties or [
             m for p in preps(noun.head, frozenset({"from"})) for m in prep_parties(p, index)
         ]
-    item_origins = [m for m in origins(heads, index) if m not in to_parties]
-    rule = f"noun:{entry.direction}"
-    if entry.direction == "acquire":
-        recipients = owner or to_parties
-        suppliers = from_parties or item_origins
-    elif entry.direction == "interdict":
-        suppliers = from_parties or item_origins
-        recipients = to_parties
-    else:
-        suppliers = from_parties or [m for m in owner if m not in to_parties] or item_origins
-        recipients = to_parties
-        if not recipients and noun.dep_ in ("dobj", "pobj", "nsubjpass"):
-            # "sanctions on the supplier of drones to Russia" vs "X's supply of drones to Y"
-            recipients = []
-    return combine(noun, entry, sent, index, suppliers, recipients, items, heads, rule, None)
+    return NounFrame(
+        noun=noun,
+        entry=entry,
+        index=index,
+        heads=heads,
+        owner=owner,
+        owner_step=owner_step,
+        from_parties=from_parties,
+        to_parties=to_parties,
+        to_step=to_step if to_parties else "none",
+        item_origins=[m for m in origins(heads, index) if m not in to_parties],
+    )
+
+
+@role_rule("noun", "supply")
+def _supply(frame: NounFrame) -> Roles:
+    suppliers, supplier_step = first_step(
+        ("from", lambda: frame.from_parties),
+        (frame.owner_step, lambda: [m for m in frame.owner if m not in frame.to_parties]),
+        ("origin", lambda: frame.item_origins),
+    )
+    return Roles(suppliers, tuple(frame.to_parties), supplier_step, frame.to_step)
+
+
+@role_rule("noun", "acquire")
+def _acquire(frame: NounFrame) -> Roles:
+    recipients, recipient_step = first_step(
+        (frame.owner_step, lambda: frame.owner),
+        (frame.to_step, lambda: frame.to_parties),
+    )
+    suppliers, supplier_step = first_step(
+        ("from", lambda: frame.from_parties),
+        ("origin", lambda: frame.item_origins),
+    )
+    return Roles(suppliers, recipients, supplier_step, recipient_step)
+
+
+@role_rule("noun", "interdict")
+def _interdict(frame: NounFrame) -> Roles:
+    suppliers, supplier_step = first_step(
+        ("from", lambda: frame.from_parties),
+        ("origin", lambda: frame.item_origins),
+    )
+    return Roles(suppliers, tuple(frame.to_parties), supplier_step, frame.to_step)
+
+
+def noun_transfers(
+    noun: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
+) -> list[TransferMention]:
+    contract = _contract_transfers(noun, entry, sent, index)
+    if contract is not None:
+        return contract
+    frame = _read_frame(noun, entry, index)
+    if frame is None:
+        return []
+    roles = role_rules("noun")[entry.direction](frame)
+    items = items_of(frame.heads, index)
+    rule = roles.rule_id("noun", entry.direction)
+    return combine(
+        noun, entry, sent, index, roles.suppliers, roles.recipients, items, frame.heads, rule, None
+    )

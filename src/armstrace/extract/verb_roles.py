@@ -4,6 +4,8 @@ It decides roles only: status, attribution and grouping come later."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Span, Token
 
 from armstrace.extract.arguments import (
@@ -24,6 +26,7 @@ from armstrace.extract.parties import (
     prep_parties,
     pronoun_antecedent,
 )
+from armstrace.extract.rules import Roles, first_step, guard, guards, role_rule, role_rules
 from armstrace.extract.transfer_common import (
     FRAME_DIRECTIONS,
     OBJECT_DEPS,
@@ -40,6 +43,7 @@ from armstrace.records import ActorMention
 __all__ = ["verb_transfers"]
 
 FROM = frozenset({"from"})
+IN_AT = frozenset({"in", "at"})
 PRONOUN_SUBJECTS = frozenset({"we", "they", "it", "he", "she", "you", "i"})
 
 
@@ -75,14 +79,37 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
-def verb_transfers(
-    verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
-) -> list[TransferMention]:
-    lex = lexicon()
-    if entry.particle and not any(
-        c.dep_ == "prt" and c.lower_ == entry.particle for c in verb.children
-    ):
-        return []  # "ended up in Ukraine", not "the war ended"
+@dataclass(slots=True)
+class VerbFrame:
+    """The arguments of one verb trigger, read once from the parse; the role rules choose
+    among them."""
+
+    verb: Token
+    entry: TriggerEntry
+    sent: Span
+    index: SentenceIndex
+    subject: Token | None
+    raiser: Token | None
+    passive: bool
+    objects: list[Token]
+    party_objects: list[Token]
+    with_objects: list[Token]
+    theme_roots: list[Token]
+    heads: list[Token]
+    item_origins: list[ActorMention]
+    from_parties: list[ActorMention]
+    to_parties: list[ActorMention]
+    subject_parties: list[ActorMention]
+    subject_step: str
+    agent_parties: list[ActorMention]
+    pronoun: bool
+    explicit: bool
+
+    def objects_parties(self) -> list[ActorMention]:
+        return [m for o in self.party_objects for m in parties(o, self.index)]
+
+
+def _read_frame(verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex) -> VerbFrame:
     subject, raiser, passive = subject_of(verb, index)
     agent = _agent(verb)
     objects = children(verb, OBJECT_DEPS)
@@ -118,31 +145,19 @@ def verb_transfers(
         # an item word ("guided") as a verb coordinated with the trigger; it continues the list.
         listed = [c for c in verb.children if c.dep_ == "conj" and c.i in index.item_at]
         heads += [h for h in item_heads(listed, index) if h not in heads]
-    if not heads and (entry.direction not in FRAME_DIRECTIONS or entry.needs_origin):
-        return []
-    if any(o.lemma_.lower() in lex.said_things for o in objects):
-        return []  # "provided the following readout": words, whatever they go on to name
-    items = items_of(heads, index)
-    item_origins = origins(heads, index)
-    from_parties = [m for p in preps(verb, frozenset({"from"})) for m in prep_parties(p, index)]
+    from_parties = [m for p in preps(verb, FROM) for m in prep_parties(p, index)]
     to_parties = recipient_parties(verb, index)
     if not from_parties and not to_parties:
         # "smuggling rifles while transiting from Iran to Yemen": a clause under the trigger.
         for clause in verb.children:
             if clause.dep_ in ("advcl", "xcomp", "conj") and clause.pos_ == "VERB":
-                from_parties = [
-                    m for p in preps(clause, frozenset({"from"})) for m in prep_parties(p, index)
-                ]
+                from_parties = [m for p in preps(clause, FROM) for m in prep_parties(p, index)]
                 to_parties = recipient_parties(clause, index)
                 if from_parties or to_parties:
                     break
     subject_parties = [] if passive else parties(subject, index)
+    subject_step = "subject"
     agent_parties = parties(agent, index)
-
-    if entry.direction == "include":
-        if subject is not None and party(subject, index) is not None:
-            return []
-        return [frame_mention(verb, entry, sent, index, heads, "verb:include")]
     pronoun = subject is not None and subject.lower_ in PRONOUN_SUBJECTS
     if not subject_parties and subject is not None and subject.lower_ in ("it", "they"):
         # "The Kremlin rejected claims that it had supplied the Houthis": "it" is the subject
@@ -156,90 +171,258 @@ def verb_transfers(
         antecedent = main[0] if main else pronoun_antecedent(subject, index)
         if antecedent is not None and antecedent.i < subject.i:
             subject_parties = parties(antecedent, index)
+            subject_step = "pronoun"
             pronoun = not subject_parties
     explicit = bool(subject_parties or agent_parties)
     if not subject_parties and not agent_parties and not passive and not pronoun:
         subject_parties = inherited_subject(verb, index)
-    suppliers: list[ActorMention] = []
-    recipients: list[ActorMention] = []
-    rule = f"{entry.part}:{entry.direction}"
-    if entry.needs_to and any(
-        o.lemma_.lower() in lex.nouns and any(prep_parties(p, index) for p in preps(o, FROM))
-        for o in objects
+        subject_step = "inherited"
+    return VerbFrame(
+        verb=verb,
+        entry=entry,
+        sent=sent,
+        index=index,
+        subject=subject,
+        raiser=raiser,
+        passive=passive,
+        objects=objects,
+        party_objects=party_objects,
+        with_objects=with_objects,
+        theme_roots=theme_roots,
+        heads=heads,
+        item_origins=origins(heads, index),
+        from_parties=from_parties,
+        to_parties=to_parties,
+        subject_parties=subject_parties,
+        subject_step=subject_step,
+        agent_parties=agent_parties,
+        pronoun=pronoun,
+        explicit=explicit,
+    )
+
+
+# --- guards: a flag of triggers.yaml says when a trigger may stand ---------------------------
+
+
+@guard("needs_to")
+def _named_recipient(frame: VerbFrame, roles: Roles | None) -> bool:
+    """Making and announcing count only for a named recipient; "Washington approved the
+    transfer of F-16s from Denmark" authorises a transfer by others."""
+    lex = lexicon()
+    if any(
+        o.lemma_.lower() in lex.nouns and any(prep_parties(p, frame.index) for p in preps(o, FROM))
+        for o in frame.objects
     ):
-        return []  # "Washington approved the transfer of F-16s from Denmark": it authorises
-    if entry.needs_with and not item_heads(with_objects, index):
-        return []  # "helped the North with satellite technology", not "helped it win"
-    if entry.direction == "supply":
-        suppliers = subject_parties or agent_parties or from_parties or item_origins
-        recipients = to_parties
-        if not recipients and not entry.needs_to:
-            recipients = [m for o in party_objects for m in parties(o, index)]
-        if not recipients and objects and heads and not entry.needs_to:
-            # "share missile technology with North Korea": the with-phrase is the recipient.
-            recipients = [m for w in with_objects for m in parties(w, index)]
-        if not recipients:
-            recipients = nested_recipients(theme_roots, index, exclude=suppliers)
-        if not recipients and raiser is not None and raiser.lemma_.lower() in lex.controllers:
-            # "Kyiv asked Berlin to supply Taurus missiles": the asker is to receive them.
-            asker = children(raiser, SUBJECT_DEPS)
-            recipients = [
-                m for m in parties(asker[0] if asker else None, index) if m not in suppliers
-            ]
-        if entry.needs_to and not recipients:
+        return False
+    return roles is None or bool(roles.recipients)
+
+
+@guard("needs_with")
+def _with_items(frame: VerbFrame, roles: Roles | None) -> bool:
+    """ "helped the North with satellite technology", not "helped it win"."""
+    return bool(item_heads(frame.with_objects, frame.index))
+
+
+@guard("needs_origin")
+def _named_origin(frame: VerbFrame, roles: Roles | None) -> bool:
+    """ "Russia fired Iranian missiles": use counts only with a named user and an origin; an
+    unowned "Iranian missiles were fired" is battle news, not a transfer."""
+    return roles is None or (bool(roles.suppliers) and frame.explicit)
+
+
+@guard("needs_from")
+def _from_phrase(frame: VerbFrame, roles: Roles | None) -> bool:
+    return roles is None or bool(frame.from_parties)
+
+
+@guard("needs_transit")
+def _transit_phrase(frame: VerbFrame, roles: Roles | None) -> bool:
+    """ "Serbian shells reached Ukraine via Slovakia"; without a route "missiles reached Kyiv"
+    is an attack."""
+    return bool(preps(frame.verb, TRANSIT_PREPS | {"by"}))
+
+
+def _passes(frame: VerbFrame, roles: Roles | None) -> bool:
+    table = guards()
+    return all(table[flag](frame, roles) for flag in frame.entry.guards)
+
+
+# --- role rules, one per direction ---------------------------------------------------------
+
+
+@role_rule("verb", "supply")
+def _supply(frame: VerbFrame) -> Roles:
+    lex = lexicon()
+    index = frame.index
+    needs_to = "needs_to" in frame.entry.guards
+    suppliers, supplier_step = first_step(
+        (frame.subject_step, lambda: frame.subject_parties),
+        ("agent", lambda: frame.agent_parties),
+        ("from", lambda: frame.from_parties),
+        ("origin", lambda: frame.item_origins),
+    )
+
+    def asker() -> list[ActorMention]:
+        raiser = frame.raiser
+        if raiser is None or raiser.lemma_.lower() not in lex.controllers:
             return []
-    elif entry.direction == "acquire":
-        recipients = subject_parties or agent_parties
-        suppliers = from_parties or item_origins
-        if not suppliers and entry.stage == "requested":
-            # "Kyiv has asked Germany for Taurus missiles": the one asked would supply.
-            suppliers = [m for o in party_objects for m in parties(o, index) if m not in recipients]
-        if entry.needs_origin and (not suppliers or not explicit):
-            # "Russia fired Iranian missiles": use counts only with a named user and an origin;
-            # an unowned "Iranian missiles were fired" is battle news, not a transfer.
-            return []
-        if entry.needs_from and not from_parties:
-            return []
-    elif entry.direction == "arrive":
-        # "Britain's Challenger 2 tanks have arrived (in Ukraine)": the items are the subject;
-        # their origin supplies, and "in/to X" (else the discourse) receives.
-        if subject is None or not item_heads([subject], index) or party(subject, index):
-            return []
-        suppliers = from_parties or item_origins
-        recipients = to_parties or [
-            m for p in preps(verb, frozenset({"in", "at"})) for m in prep_parties(p, index)
-        ]
-        if entry.needs_transit:
-            if not preps(verb, TRANSIT_PREPS | {"by"}):
-                return []
-            recipients = recipients or [m for o in party_objects for m in parties(o, index)]
-        if not recipients and from_parties:
-            # "Pakistan's first J-10C fighters arrived from China": the owner received them.
-            recipients = possessors(item_heads([subject], index), index)
-        recipients = [m for m in recipients if m not in suppliers]
-        if not suppliers:
-            return []
-    elif entry.direction == "origin":
-        # "the drones are from Iran", "the missiles came from North Korea"
-        if not from_parties or subject is None or not item_heads([subject], index):
-            return []
-        suppliers, recipients = from_parties, to_parties
-    else:  # interdict: the seizing party is neither side; roles come from origins and "to X"
-        if not from_parties or not to_parties:
-            # "seized by the Navy from a dhow in the Arabian Sea, enroute from Iran to Yemen"
-            route_from, route_to = _route_parties(verb, index)
-            from_parties = from_parties or route_from
-            to_parties = to_parties or route_to
-        suppliers = from_parties or item_origins
-        recipients = to_parties
-        rule += ":seized"
-    if passive and entry.direction == "supply" and not suppliers:
+        # "Kyiv asked Berlin to supply Taurus missiles": the asker is to receive them.
+        subjects = children(raiser, SUBJECT_DEPS)
+        found = parties(subjects[0] if subjects else None, index)
+        return [m for m in found if m not in suppliers]
+
+    recipients, recipient_step = first_step(
+        ("to", lambda: frame.to_parties),
+        ("object", lambda: [] if needs_to else frame.objects_parties()),
+        # "share missile technology with North Korea": the with-phrase is the recipient.
+        (
+            "with",
+            lambda: (
+                []
+                if needs_to or not (frame.objects and frame.heads)
+                else [m for w in frame.with_objects for m in parties(w, index)]
+            ),
+        ),
+        ("nested", lambda: nested_recipients(frame.theme_roots, index, exclude=suppliers)),
+        ("asker", asker),
+    )
+    if frame.passive and not suppliers:
         # "its ammunition had been exported to Ukraine": the items' owner sent them.
-        suppliers = item_origins or [m for m in possessors(heads, index) if m not in recipients]
-    if pronoun and entry.direction == "supply" and not suppliers and not recipients:
+        suppliers, supplier_step = first_step(
+            ("origin", lambda: frame.item_origins),
+            ("owner", lambda: [m for m in possessors(frame.heads, index) if m not in recipients]),
+        )
+    return Roles(suppliers, recipients, supplier_step, recipient_step)
+
+
+@role_rule("verb", "acquire")
+def _acquire(frame: VerbFrame) -> Roles:
+    recipients, recipient_step = first_step(
+        (frame.subject_step, lambda: frame.subject_parties),
+        ("agent", lambda: frame.agent_parties),
+    )
+    requested = frame.entry.stage == "requested"
+    suppliers, supplier_step = first_step(
+        ("from", lambda: frame.from_parties),
+        ("origin", lambda: frame.item_origins),
+        # "Kyiv has asked Germany for Taurus missiles": the one asked would supply.
+        (
+            "asked",
+            lambda: (
+                [m for m in frame.objects_parties() if m not in recipients] if requested else []
+            ),
+        ),
+    )
+    return Roles(suppliers, recipients, supplier_step, recipient_step)
+
+
+@role_rule("verb", "arrive")
+def _arrive(frame: VerbFrame) -> Roles | None:
+    """ "Britain's Challenger 2 tanks have arrived (in Ukraine)": the items are the subject;
+    their origin supplies, and "in/to X" (else the discourse) receives."""
+    index = frame.index
+    subject = frame.subject
+    if subject is None or not item_heads([subject], index) or party(subject, index):
+        return None
+    suppliers, supplier_step = first_step(
+        ("from", lambda: frame.from_parties),
+        ("origin", lambda: frame.item_origins),
+    )
+    if not suppliers:
+        return None
+    transit = "needs_transit" in frame.entry.guards
+    recipients, recipient_step = first_step(
+        ("to", lambda: frame.to_parties),
+        ("in", lambda: [m for p in preps(frame.verb, IN_AT) for m in prep_parties(p, index)]),
+        ("object", lambda: frame.objects_parties() if transit else []),
+        # "Pakistan's first J-10C fighters arrived from China": the owner received them.
+        (
+            "owner",
+            lambda: possessors(item_heads([subject], index), index) if frame.from_parties else [],
+        ),
+    )
+    recipients = tuple(m for m in recipients if m not in suppliers)
+    return Roles(suppliers, recipients, supplier_step, recipient_step if recipients else "none")
+
+
+@role_rule("verb", "origin")
+def _origin(frame: VerbFrame) -> Roles | None:
+    """ "the drones are from Iran", "the missiles came from North Korea"."""
+    if not frame.from_parties or frame.subject is None:
+        return None
+    if not item_heads([frame.subject], frame.index):
+        return None
+    return Roles(
+        tuple(frame.from_parties),
+        tuple(frame.to_parties),
+        "from",
+        "to" if frame.to_parties else "none",
+    )
+
+
+@role_rule("verb", "interdict")
+def _interdict(frame: VerbFrame) -> Roles:
+    """The seizing party is neither side; roles come from origins and "to X"."""
+    from_parties, to_parties = frame.from_parties, frame.to_parties
+    route_from: list[ActorMention] = []
+    route_to: list[ActorMention] = []
+    if not from_parties or not to_parties:
+        # "seized by the Navy from a dhow in the Arabian Sea, enroute from Iran to Yemen"
+        route_from, route_to = _route_parties(frame.verb, frame.index)
+    suppliers, supplier_step = first_step(
+        ("from", lambda: from_parties),
+        ("route", lambda: route_from),
+        ("origin", lambda: frame.item_origins),
+    )
+    recipients, recipient_step = first_step(("to", lambda: to_parties), ("route", lambda: route_to))
+    return Roles(suppliers, recipients, supplier_step, recipient_step)
+
+
+def verb_transfers(
+    verb: Token, entry: TriggerEntry, sent: Span, index: SentenceIndex
+) -> list[TransferMention]:
+    if entry.particle and not any(
+        c.dep_ == "prt" and c.lower_ == entry.particle for c in verb.children
+    ):
+        return []  # "ended up in Ukraine", not "the war ended"
+    frame = _read_frame(verb, entry, sent, index)
+    if not frame.heads and (
+        entry.direction not in FRAME_DIRECTIONS or "needs_origin" in entry.guards
+    ):
+        return []
+    if any(o.lemma_.lower() in lexicon().said_things for o in frame.objects):
+        return []  # "provided the following readout": words, whatever they go on to name
+    if entry.direction == "include":
+        if frame.subject is not None and party(frame.subject, index) is not None:
+            return []
+        return [frame_mention(verb, entry, sent, index, frame.heads, "verb:include")]
+    if not _passes(frame, None):
+        return []
+    roles = role_rules("verb")[entry.direction](frame)
+    if roles is None or not _passes(frame, roles):
+        return []
+    if (
+        frame.pronoun
+        and entry.direction == "supply"
+        and not roles.suppliers
+        and not roles.recipients
+    ):
         # "We are also providing 155mm rounds": the parties come from the discourse frame.
-        return [frame_mention(verb, entry, sent, index, heads, "verb:supply:pronoun")]
-    return combine(verb, entry, sent, index, suppliers, recipients, items, heads, rule, raiser)
+        return [frame_mention(verb, entry, sent, index, frame.heads, "verb:supply:pronoun")]
+    items = items_of(frame.heads, index)
+    rule = roles.rule_id("verb", entry.direction)
+    return combine(
+        verb,
+        entry,
+        sent,
+        index,
+        roles.suppliers,
+        roles.recipients,
+        items,
+        frame.heads,
+        rule,
+        frame.raiser,
+    )
 
 
 ROUTE_STOP_DEPS = frozenset({"relcl", "ccomp", "agent", "nsubj", "nsubjpass", "dobj", "parataxis"})
