@@ -30,8 +30,8 @@ demo: $(VENV)/.installed-run
 	$(BIN)/armstrace demo
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -53,7 +53,7 @@ unit: $(VENV)/.installed-test browser
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m armstrace.bench
+	$(BIN)/python -m benchmarks.extraction
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -204,7 +204,7 @@ def ingest_paths(
             yield document, warnings, origin
 
     store_extractions(extract_stream(new_documents(), report, prefilter=prefilter), store, report)
-    from armstrace.kb.records import refresh_records
+    from armstrace.kb.transfer_records import refresh_records
 
     refresh_records(store)  # records follow the claims: recomputed once per batch
     return report

@@ -102,7 +102,7 @@ def extractions() -> list[Extraction]:
 @pytest.fixture(scope="session")
 def synthetic_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding the hand-written claims above, with records refreshed."""
-    from armstrace.kb.records import refresh_records
+    from armstrace.kb.transfer_records import refresh_records
     from armstrace.store import open_store
 
     path = tmp_path_factory.mktemp("export") / "synthetic.db"

@@ -15,21 +15,21 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from armstrace.cli.export import FORMAT_NAMES
+from armstrace.cli.export import export as export_command
 from armstrace.errors import InputError
 from armstrace.export import FORMATS, export, export_to_path
-from armstrace.export.command import FORMAT_NAMES
-from armstrace.export.command import export as export_command
 from armstrace.export.csvfile import cell
 from armstrace.export.source import (
     CLAIM_COLUMNS,
     RECORD_COLUMNS,
     SEPARATOR,
-    claim_row,
+    flat_claim,
+    flat_record,
     iter_claims,
     iter_records,
-    record_row,
 )
-from armstrace.kb.records import RecordFilter, TransferRecord
+from armstrace.kb.transfer_records import RecordFilter, TransferRecord
 from armstrace.records import Claim
 from armstrace.store import ALL_RECORDS, Store, open_store
 
@@ -50,8 +50,8 @@ def run(store: Store, fmt: str, what: str, filters: RecordFilter = ALL_RECORDS) 
 
 def rows(store: Store, what: str, filters: RecordFilter = ALL_RECORDS) -> list[dict[str, Any]]:
     if what == "records":
-        return [record_row(r) for r in iter_records(store, filters)]
-    return [claim_row(c) for c in iter_claims(store, filters)]
+        return [flat_record(r) for r in iter_records(store, filters)]
+    return [flat_claim(c) for c in iter_claims(store, filters)]
 
 
 # --- validators, shared by the synthetic and the demo-corpus tests ------------------------------

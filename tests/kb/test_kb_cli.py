@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from armstrace.cli import main
-from armstrace.kb.records import refresh_records
+from armstrace.kb.transfer_records import refresh_records
 from armstrace.records import Claim, Document, Extraction
 from armstrace.store import open_store
 

@@ -9,7 +9,7 @@ import pytest
 
 from armstrace.errors import NotFoundError
 from armstrace.kb.profiles import actor_profile
-from armstrace.kb.records import refresh_records
+from armstrace.kb.transfer_records import refresh_records
 from armstrace.records import Claim, Document, Extraction
 from armstrace.store import Store, open_store
 

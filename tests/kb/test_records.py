@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from armstrace.errors import InputError, NotFoundError
-from armstrace.kb.records import (
+from armstrace.kb.transfer_records import (
     RecordFilter,
     TransferRecord,
     build_records,

@@ -19,8 +19,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-
-from armstrace.serve.paintbench import CHROMIUM, CHROMIUM_ARGS
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.model
 
@@ -58,7 +57,7 @@ def _ingest(db: Path, folder: Path) -> None:
         report = ingest_paths([str(folder)], store)
         assert report.stored == len(list(folder.glob("*.txt"))), report.skipped
         try:
-            from armstrace.kb.records import refresh_records
+            from armstrace.kb.transfer_records import refresh_records
         except ModuleNotFoundError:
             return
         refresh_records(store)

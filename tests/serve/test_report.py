@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from armstrace.cli.serve import report as report_command
 from armstrace.records import CATEGORIES, STATUS_GROUPS, STATUSES, Claim, Document, Extraction
 from armstrace.records import Speaker as SpeakerRecord
 from armstrace.resources import data_path
@@ -57,7 +58,7 @@ def _claim(document: Document, evidence: str, supplier: str, recipient: str, **k
 
 @pytest.fixture()
 def store(tmp_path: Path) -> Store:
-    records = pytest.importorskip("armstrace.kb.records")
+    records = pytest.importorskip("armstrace.kb.transfer_records")
     payload = " ".join(HOSTILE)
     text = (
         f"Opening line with {payload} in it.\n\n"
@@ -209,7 +210,7 @@ def test_md_report(store: Store, tmp_path: Path) -> None:
 def test_report_command(store: Store, tmp_path: Path) -> None:
     out = tmp_path / "cli.md"
     result = CliRunner().invoke(
-        report_module.report, ["--db", store.location, "--out", str(out), "--format", "md"]
+        report_command, ["--db", store.location, "--out", str(out), "--format", "md"]
     )
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("# armstrace report")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from armstrace.export.source import ClaimItem
-from armstrace.kb.records import TransferRecord
+from armstrace.kb.transfer_records import TransferRecord
 
 __all__ = ["Format", "Tally"]
 

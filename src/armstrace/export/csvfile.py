@@ -13,10 +13,10 @@ from armstrace.export.source import (
     RECORD_COLUMNS,
     ClaimItem,
     Scalar,
-    claim_row,
-    record_row,
+    flat_claim,
+    flat_record,
 )
-from armstrace.kb.records import TransferRecord
+from armstrace.kb.transfer_records import TransferRecord
 
 __all__ = ["cell", "write_claims", "write_records"]
 
@@ -42,8 +42,8 @@ def _write(rows: Iterable[Mapping[str, Scalar]], columns: Sequence[str], out: Te
 
 
 def write_records(records: Iterable[TransferRecord], out: TextIO) -> Tally:
-    return _write((record_row(r) for r in records), RECORD_COLUMNS, out)
+    return _write((flat_record(r) for r in records), RECORD_COLUMNS, out)
 
 
 def write_claims(claims: Iterable[ClaimItem], out: TextIO) -> Tally:
-    return _write((claim_row(c) for c in claims), CLAIM_COLUMNS, out)
+    return _write((flat_claim(c) for c in claims), CLAIM_COLUMNS, out)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from armstrace.export.base import Tally
 from armstrace.export.source import ClaimItem
-from armstrace.kb.records import ClaimRef, EmbargoFlag, TransferRecord
+from armstrace.kb.transfer_records import ClaimRef, EmbargoFlag, TransferRecord
 
 if TYPE_CHECKING:
     from followthemoney import EntityProxy

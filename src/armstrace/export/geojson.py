@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from armstrace.export.base import Tally
 from armstrace.export.source import ClaimItem, Scalar
-from armstrace.kb.records import TransferRecord
+from armstrace.kb.transfer_records import TransferRecord
 
 __all__ = ["PRECISION", "write_claims", "write_records"]
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TextIO
 
 from armstrace.export.base import Tally
-from armstrace.export.source import ClaimItem, Scalar, claim_row, record_row
-from armstrace.kb.records import TransferRecord
+from armstrace.export.source import ClaimItem, Scalar, flat_claim, flat_record
+from armstrace.kb.transfer_records import TransferRecord
 
 __all__ = ["CLAIM_EDGE", "NODE", "RECORD_EDGE", "write_claims", "write_records"]
 
@@ -129,7 +129,7 @@ def write_records(records: Iterable[TransferRecord], out: TextIO) -> Tally:
                 r.id,
                 r.supplier,
                 r.recipient,
-                {**record_row(r), "label": _label(r.category, r.status)},
+                {**flat_record(r), "label": _label(r.category, r.status)},
             )
             for r in records
         ),
@@ -145,7 +145,7 @@ def write_claims(claims: Iterable[ClaimItem], out: TextIO) -> Tally:
                 c.id,
                 c.claim.supplier,
                 c.claim.recipient,
-                {**claim_row(c), "label": _label(c.claim.category, c.claim.status)},
+                {**flat_claim(c), "label": _label(c.claim.category, c.claim.status)},
             )
             for c in claims
         ),

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from armstrace.errors import InputError
-from armstrace.kb.records import RecordFilter, TransferRecord, list_records
+from armstrace.kb.transfer_records import RecordFilter, TransferRecord, list_records
 from armstrace.records import Claim, Document
 from armstrace.store import ClaimFilter, Store
 
@@ -23,10 +23,10 @@ __all__ = [
     "SEPARATOR",
     "ClaimItem",
     "Scalar",
-    "claim_row",
+    "flat_claim",
+    "flat_record",
     "iter_claims",
     "iter_records",
-    "record_row",
 ]
 
 PAGE_SIZE = 500  # rows read per query: bounds memory on a 50,000-claim store
@@ -154,7 +154,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def record_row(record: TransferRecord) -> dict[str, Scalar]:
+def flat_record(record: TransferRecord) -> dict[str, Scalar]:
     """One record as flat columns: lists joined with SEPARATOR, the quantity split in four."""
     r, q = record, record.quantity
     return {
@@ -189,7 +189,7 @@ def record_row(record: TransferRecord) -> dict[str, Scalar]:
     }
 
 
-def claim_row(item: ClaimItem) -> dict[str, Scalar]:
+def flat_claim(item: ClaimItem) -> dict[str, Scalar]:
     """One claim as flat columns, lists joined with SEPARATOR."""
     data = item.to_dict()
     return {key: _join(value) if isinstance(value, list) else value for key, value in data.items()}

@@ -24,7 +24,7 @@ __all__ = [
     "TransferRecord",
     "load_record",
     "plain",
-    "record_row",
+    "stored_row",
 ]
 
 
@@ -177,7 +177,7 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def record_row(record: TransferRecord) -> RecordRow:
+def stored_row(record: TransferRecord) -> RecordRow:
     """The row the store keeps for a record: its filter columns and the JSON body."""
     return RecordRow(
         id=record.id,
@@ -200,5 +200,5 @@ def record_row(record: TransferRecord) -> RecordRow:
 
 
 def load_record(body: str) -> TransferRecord:
-    """A record from the JSON body `record_row` stored."""
+    """A record from the JSON body `stored_row` stored."""
     return TransferRecord.from_dict(json.loads(body))

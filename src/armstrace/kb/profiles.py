@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from armstrace.errors import NotFoundError
-from armstrace.kb.records import EmbargoFlag, TransferRecord, list_records
+from armstrace.kb.transfer_records import EmbargoFlag, TransferRecord, list_records
 from armstrace.store import RecordFilter, Store
 
 __all__ = ["ActorProfile", "actor_profile", "brief"]

@@ -87,7 +87,7 @@ Claims = Annotated[ClaimQuery, Depends(claim_query)]
 
 def require_records() -> ModuleType:
     """The transfer-record engine, imported on first use (it pulls in the embargo data)."""
-    return importlib.import_module("armstrace.kb.records")
+    return importlib.import_module("armstrace.kb.transfer_records")
 
 
 def record_filter(

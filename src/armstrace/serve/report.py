@@ -18,8 +18,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import click
-
 from armstrace.errors import DataFileError, InputError
 from armstrace.resources import data_path, require
 from armstrace.store import Store
@@ -84,7 +82,7 @@ def paragraph(text: str, start: int, end: int) -> dict[str, Any]:
 
 
 def _records(store: Store) -> tuple[list[dict[str, Any]], int]:
-    from armstrace.kb.records import RecordFilter, count_records, list_records
+    from armstrace.kb.transfer_records import RecordFilter, count_records, list_records
 
     total = count_records(store, RecordFilter())
     return [r.to_dict() for r in list_records(store, limit=MAX_RECORDS)], total
@@ -299,27 +297,3 @@ def build_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out
-
-
-@click.command("report")
-@click.option("--db", envvar="ARMSTRACE_DB", default=None, help="SQLite file to read.")
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
-)
-def report(db: str | None, out: Path, fmt: Format) -> None:
-    """Write a self-contained report: one HTML file (graph, map, timeline, record tables) that
-    opens offline in any browser, or a markdown summary.
-
-    \b
-    Example:
-      armstrace report --db arms.db --out report.html
-      armstrace report --db arms.db --out summary.md --format md
-    """
-    from armstrace.store import open_store
-
-    with open_store(db) as store:
-        path = build_report(store, out, fmt)
-    click.echo(f"wrote {path}", err=True)

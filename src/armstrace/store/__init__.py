@@ -101,7 +101,7 @@ ALL_RECORDS = RecordFilter()
 class RecordRow:
     """A transfer record as the store keeps it: the filterable fields, and `body`, its JSON.
 
-    The store never interprets `body`; armstrace.kb.records builds and reads it.
+    The store never interprets `body`; armstrace.kb.transfer_records builds and reads it.
     """
 
     id: str

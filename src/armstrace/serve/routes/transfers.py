@@ -1,5 +1,5 @@
 """GET /api/transfers and /api/transfers/{id}: transfer records (claims merged across documents)
-from armstrace.kb.records, filtered and paged, or one by id.
+from armstrace.kb.transfer_records, filtered and paged, or one by id.
 """
 
 from __future__ import annotations

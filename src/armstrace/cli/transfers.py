@@ -1,7 +1,6 @@
-"""CLI commands of the knowledge base: transfer records, actor profiles, SIPRI import.
-
-`cli.py` adds every command in COMMANDS to the `armstrace` group, so this module owns them. Each
-command parses options, calls one library function and prints; errors are ArmstraceErrors.
+"""CLI commands of the knowledge base: transfer records (`transfers`, `transfer`), actor
+profiles (`actor`) and the SIPRI import (`import-sipri`). Each parses options, calls one
+function of armstrace.kb and prints; errors are ArmstraceErrors.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from armstrace.commandline import (
+from armstrace.cli.options import (
     clip,
     db_option,
     echo_json,
@@ -74,7 +73,7 @@ def transfers(
       armstrace transfers --actor Iran --min-sources 2 --format json
       armstrace transfers --embargo-only --since 2023-01-01 --format csv > flagged.csv
     """
-    from armstrace.kb.records import count_records, list_records
+    from armstrace.kb.transfer_records import count_records, list_records
     from armstrace.store import open_store
 
     filters = dataclasses.replace(filters, embargo_only=embargo_only, min_sources=min_sources)
@@ -139,7 +138,7 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
       armstrace transfer 9ff6fa3f
       armstrace transfer 9ff6fa3f --format json
     """
-    from armstrace.kb.records import get_record
+    from armstrace.kb.transfer_records import get_record
     from armstrace.store import open_store
 
     with open_store(db) as store:
@@ -279,7 +278,7 @@ def import_sipri(path: str, db: str | None) -> None:
       armstrace import-sipri trade-register.csv --db arms.db
       armstrace transfers --db arms.db --format json   # see each record's "sipri" list
     """
-    from armstrace.kb.records import import_sipri as run_import
+    from armstrace.kb.transfer_records import import_sipri as run_import
     from armstrace.store import open_store
 
     with open_store(db) as store:

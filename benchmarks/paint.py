@@ -1,7 +1,7 @@
 """First paint of the dashboard on a large database, timed in headless Chromium.
 
-    python -m armstrace.serve.apibench --db big.db      # builds 50,000 generated claims
-    python -m armstrace.serve.paintbench --db big.db    # serves it and times the dashboard
+    python -m benchmarks.api --db big.db      # builds 50,000 generated claims
+    python -m benchmarks.paint --db big.db    # serves it and times the dashboard
 
 "First paint" here is what an analyst waits for: from navigation until the network graph has
 drawn its edges, the map its countries and the timeline its bars. Each run is timed twice: with
@@ -16,19 +16,9 @@ import argparse
 import socket
 import threading
 import time
-from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from benchmarks.chromium import CHROMIUM, CHROMIUM_ARGS
+
 # Selectors rather than a JavaScript predicate: the page's CSP forbids eval.
 DRAWN = ("#app[data-ready]", "#graph .edge", "#map path.country", "#timeline rect.bar")
 
@@ -41,7 +31,7 @@ def _free_port() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="an armstrace database (see apibench)")
+    parser.add_argument("--db", required=True, help="an armstrace database (see benchmarks/api.py)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 

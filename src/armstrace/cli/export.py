@@ -1,6 +1,5 @@
-"""The `armstrace export` command: parse options, call armstrace.export.export, report counts.
-
-cli.py registers `export`; errors are ArmstraceErrors, which the group maps to exit codes.
+"""The `armstrace export` command: parse options, call armstrace.export.export, report counts
+on standard error (standard output carries only the export).
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from armstrace.commandline import db_option, record_filter_options
+from armstrace.cli.options import db_option, record_filter_options
 
 if TYPE_CHECKING:
     from armstrace.export import ExportSummary
@@ -94,3 +93,6 @@ def export(
     if not summary.written and not summary.left_out:
         click.echo("  (nothing matched; `armstrace transfers` lists what is stored)", err=True)
     sys.stderr.flush()
+
+
+COMMANDS: list[click.Command] = [export]

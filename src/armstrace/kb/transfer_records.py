@@ -27,7 +27,7 @@ from armstrace.kb.model import (
     TransferRecord,
     load_record,
     plain,
-    record_row,
+    stored_row,
 )
 from armstrace.kb.sipri import SipriDeal, SipriImport, read_trade_register
 from armstrace.store import ALL_CLAIMS, ALL_RECORDS, RecordFilter, Store
@@ -82,7 +82,7 @@ def refresh_records(store: Store) -> int:
     documents = {d.id: d for d in store.documents(limit=None, with_text=False)}
     origins = _origins(store, sorted({c.document_id for c in claims}))
     records = build_records(claims, documents, origins, stored_deals(store))
-    store.replace_records([record_row(record) for record in records])
+    store.replace_records([stored_row(record) for record in records])
     return len(records)
 
 

@@ -1,6 +1,6 @@
 """Benchmark of the REST API at scale: 50,000 synthetic claims, every list endpoint timed.
 
-Run: `python -m armstrace.serve.apibench [--claims 50000] [--db FILE]`. Claims are generated and
+Run: `python -m benchmarks.api [--claims 50000] [--db FILE]`. Claims are generated and
 saved through `store.save` (no spaCy), so the numbers measure the API and the store only.
 """
 
@@ -86,7 +86,7 @@ def build_database(path: Path, claims: int, seed: int = 5) -> float:
         for number in range(claims // CLAIMS_PER_DOCUMENT):
             store.save(synthetic_extraction(number, rng))
         try:
-            from armstrace.kb.records import refresh_records
+            from armstrace.kb.transfer_records import refresh_records
         except ModuleNotFoundError:
             pass
         else:
@@ -146,7 +146,7 @@ def run(path: Path, repeat: int) -> list[tuple[str, int, float, float, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m armstrace.serve.apibench")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api")
     parser.add_argument("--claims", type=int, default=50_000)
     parser.add_argument("--db", help="reuse or create this file (default: a temporary one)")
     parser.add_argument("--repeat", type=int, default=3)

@@ -1,4 +1,4 @@
-"""Extraction benchmark on a generated corpus: `make bench` / `python -m armstrace.bench`.
+"""Extraction benchmark on a generated corpus: `make bench` / `python -m benchmarks.extraction`.
 
 The corpus is written by this module from templates (seeded, so every run reads the same text):
 arms-relevant articles of about 600 words and unrelated ones of the same length. It measures

@@ -1,19 +1,16 @@
-"""CLI commands of the analyst surfaces: `serve` and `report`.
-
-`cli.py` adds every command in COMMANDS to the `armstrace` group, so this module owns them.
-Heavy imports (FastAPI, uvicorn) happen inside the commands.
+"""CLI commands of the analyst surfaces: `serve` (the REST API and the dashboard) and `report`
+(one self-contained HTML or markdown file). Heavy imports (FastAPI, uvicorn) happen inside.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import Literal
 
 import click
 
-from armstrace.commandline import db_option
-from armstrace.serve.report import report
-
-COMMANDS: list[click.Command] = []
+from armstrace.cli.options import db_option
 
 
 @click.command()
@@ -56,5 +53,29 @@ def serve(db: str | None, host: str, port: int, protect_reads: bool) -> None:
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-COMMANDS.append(serve)
-COMMANDS.append(report)
+@click.command("report")
+@db_option
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+)
+def report(db: str | None, out: Path, fmt: Literal["html", "md"]) -> None:
+    """Write a self-contained report: one HTML file (graph, map, timeline, record tables) that
+    opens offline in any browser, or a markdown summary.
+
+    \b
+    Example:
+      armstrace report --db arms.db --out report.html
+      armstrace report --db arms.db --out summary.md --format md
+    """
+    from armstrace.serve.report import build_report
+    from armstrace.store import open_store
+
+    with open_store(db) as store:
+        path = build_report(store, out, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+COMMANDS: list[click.Command] = [serve, report]

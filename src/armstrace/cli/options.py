@@ -1,4 +1,4 @@
-"""Pieces shared by every module that defines CLI commands (cli.py, kb/, export/, serve/).
+"""Pieces shared by the modules of armstrace.cli.
 
 The options several commands take are defined once here, so that their names, types and help
 read the same everywhere; so are the JSON and CSV printers of the listing commands.

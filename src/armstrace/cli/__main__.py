@@ -1,0 +1,5 @@
+"""`python -m armstrace.cli`: the same as the `armstrace` command."""
+
+from armstrace.cli import main
+
+main()
