@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from armstrace.errors import ArmstraceError
-from armstrace.ingest import ReadResult, Source, expand_paths, read_source
+from armstrace.ingest import Source, expand_paths, read_source
 from armstrace.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -61,31 +61,29 @@ class IngestReport:
         return any(o.status in ("stored", "unchanged", "duplicate") for o in self.outcomes)
 
 
-def read_all(
-    paths: Sequence[str], *, stdin: TextIO | None = None, max_bytes: int | None = None
-) -> tuple[list[Source], Callable[[Source], list[ReadResult]], list[ReadResult]]:
-    """Expand the paths; return sources, a reader for one source, and paths that failed early."""
-    sources, failed = expand_paths(paths)
-
-    def reader(source: Source) -> list[ReadResult]:
-        kwargs: dict[str, object] = {"stdin": stdin}
-        if max_bytes is not None:
-            kwargs["max_bytes"] = max_bytes
-        return read_source(source, **kwargs)  # type: ignore[arg-type]
-
-    return sources, reader, failed
-
-
-def _documents(
-    sources: Iterable[Source],
-    reader: Callable[[Source], list[ReadResult]],
+def read_documents(
+    paths: Sequence[str],
     report: IngestReport,
-    on_source: Callable[[Source], None] | None,
+    *,
+    stdin: TextIO | None = None,
+    max_bytes: int | None = None,
+    on_source: Callable[[Source], None] | None = None,
 ) -> Iterator[tuple[Document, tuple[str, ...], str]]:
+    """Every distinct document under `paths`, with its warnings and origin, in order.
+
+    Paths that cannot be read, inputs that are skipped, and later copies of a document (same
+    content id) are recorded in `report` instead; `on_source` is called after each source.
+    """
+    sources, failed = expand_paths(paths)
+    for result in failed:
+        report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
     seen: dict[str, str] = {}
     for source in sources:
         try:
-            results = reader(source)
+            if max_bytes is None:
+                results = read_source(source, stdin=stdin)
+            else:
+                results = read_source(source, stdin=stdin, max_bytes=max_bytes)
         except ArmstraceError as exc:
             report.outcomes.append(Outcome(source.origin, "skipped", str(exc)))
             results = []
@@ -190,12 +188,10 @@ def ingest_paths(
 ) -> IngestReport:
     """Read, extract and store every document under `paths`; one transaction per document."""
     report = IngestReport()
-    sources, reader, failed = read_all(paths, stdin=stdin, max_bytes=max_bytes)
-    for result in failed:
-        report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
+    found = read_documents(paths, report, stdin=stdin, max_bytes=max_bytes, on_source=on_source)
 
     def new_documents() -> Iterator[tuple[Document, tuple[str, ...], str]]:
-        for document, warnings, origin in _documents(sources, reader, report, on_source):
+        for document, warnings, origin in found:
             if store.has_document(document.id):
                 report.outcomes.append(
                     Outcome(origin, "unchanged", "already stored", document.name)
@@ -219,12 +215,8 @@ def extract_paths(
 ) -> Iterator[Extraction]:
     """Extract every document under `paths` without storing anything."""
     report = report if report is not None else IngestReport()
-    sources, reader, failed = read_all(paths, stdin=stdin)
-    for result in failed:
-        report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
-    for extraction, warnings, origin in extract_stream(
-        _documents(sources, reader, report, None), report, prefilter=prefilter
-    ):
+    found = read_documents(paths, report, stdin=stdin)
+    for extraction, warnings, origin in extract_stream(found, report, prefilter=prefilter):
         report.outcomes.append(
             Outcome(
                 origin,

@@ -1,12 +1,11 @@
 """Load the domain-knowledge files shipped in armstrace/data.
 
-One loader for every shipped YAML/JSONL/CSV file: it fails fast with a DataFileError that names
+One loader for the shipped YAML files: it fails fast with a DataFileError that names
 the file and the problem. Modules call `load_yaml("actors.yaml")` and validate the shape they need.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -32,23 +31,6 @@ def load_yaml(name: str) -> Any:
         raise DataFileError(f"data file {name} is missing from the package ({path})") from exc
     except yaml.YAMLError as exc:
         raise DataFileError(f"data file {name} is not valid YAML: {exc}") from exc
-
-
-@cache
-def load_jsonl(name: str) -> tuple[dict[str, Any], ...]:
-    path = data_path(name)
-    rows: list[dict[str, Any]] = []
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    try:
-                        rows.append(json.loads(line))
-                    except json.JSONDecodeError as exc:
-                        raise DataFileError(f"{name}:{number}: not valid JSON: {exc}") from exc
-    except FileNotFoundError as exc:
-        raise DataFileError(f"data file {name} is missing from the package ({path})") from exc
-    return tuple(rows)
 
 
 def require(condition: bool, name: str, message: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from armstrace.extract.prefilter import inflections, mask, relevant, windows
-from armstrace.ingest import iter_documents
+from armstrace.jobs import IngestReport, read_documents
 
 
 @pytest.mark.parametrize(
@@ -55,9 +55,8 @@ def test_no_gold_claim_sentence_is_filtered_out(dev_corpus: Path) -> None:
         row = json.loads(line)
         gold[row["doc"]] = row["claims"]
     lost = []
-    for result in iter_documents([str(dev_corpus / "texts")]):
-        document = result.document
-        assert document is not None
+    report = IngestReport()
+    for document, _, _ in read_documents([str(dev_corpus / "texts")], report):
         spans = windows(document.text)
         for claim in gold.get(document.name, []):
             start = document.text.find(claim["evidence"])
@@ -67,6 +66,7 @@ def test_no_gold_claim_sentence_is_filtered_out(dev_corpus: Path) -> None:
             if not any(a <= start and end <= b for a, b in spans):
                 lost.append((document.name, claim["evidence"][:60]))
     assert lost == []
+    assert report.outcomes == []
 
 
 def _kept(text: str) -> list[str]:

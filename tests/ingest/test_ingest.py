@@ -17,13 +17,11 @@ from armstrace.ingest import (
     DEFAULT_MAX_BYTES,
     ReadResult,
     Source,
-    dedupe,
     expand_paths,
-    iter_documents,
     parse_date,
     read_source,
-    read_text_document,
 )
+from armstrace.jobs import IngestReport, read_documents
 from armstrace.records import Document
 
 ARTICLE = (
@@ -54,6 +52,12 @@ def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     assert not problems
     (result,) = read_source(sources[0], max_bytes=max_bytes)
     return result
+
+
+def read_all(paths: list[str]) -> list[ReadResult]:
+    """Every result of every source under `paths`, path problems first."""
+    sources, problems = expand_paths(paths)
+    return problems + [result for source in sources for result in read_source(source)]
 
 
 def document_of(result: ReadResult) -> Document:
@@ -380,41 +384,26 @@ def test_batch_with_bad_files_still_yields_the_good_ones(tmp_path: Path) -> None
     write(tmp_path / "03-empty.html", b"")
     write(tmp_path / "04-german.txt", GERMAN)
     write(tmp_path / "05-bad.jsonl", "{oops\n" + json.dumps({"text": OTHER_ARTICLE}))
-    results = list(iter_documents([str(tmp_path), str(tmp_path / "missing.txt")]))
+    results = read_all([str(tmp_path), str(tmp_path / "missing.txt")])
     kept = [r.document.name for r in results if r.document is not None]
     assert kept == ["01-good", "05-bad:2"]
     assert len(results) == 7  # the JSONL file gives one result per line
     assert all(r.reason for r in results if r.document is None)
 
 
-def test_duplicates_become_skipped_results(tmp_path: Path) -> None:
+def test_later_copies_of_a_document_are_reported_as_duplicates(tmp_path: Path) -> None:
     write(tmp_path / "a.txt", ARTICLE)
     write(tmp_path / "b.txt", "URL: https://example.org/copy\n\n" + ARTICLE.upper() + "\n")
     write(tmp_path / "c.txt", OTHER_ARTICLE)
-    results = list(iter_documents([str(tmp_path)]))
-    assert [r.reason for r in results] == [None, "duplicate of a", None]
-    assert len(list(iter_documents([str(tmp_path)], deduplicate=False))) == 3
-
-
-def test_dedupe_warns_when_a_name_is_reused(tmp_path: Path) -> None:
-    first = read_one(write(tmp_path / "one" / "D01.txt", ARTICLE))
-    second = read_one(write(tmp_path / "two" / "D01.txt", OTHER_ARTICLE))
-    results = list(dedupe([first, second]))
-    assert results[0].warnings == ()
-    assert results[1].document is not None
-    assert results[1].warnings == (f"name 'D01' also used by {tmp_path / 'one' / 'D01.txt'}",)
+    report = IngestReport()
+    names = [document.name for document, _, _ in read_documents([str(tmp_path)], report)]
+    assert names == ["a", "c"]
+    assert [(o.origin, o.status, o.reason) for o in report.outcomes] == [
+        (str(tmp_path / "b.txt"), "duplicate", "same content as a")
+    ]
 
 
 # --- strings and the package surface ----------------------------------------------------------
-
-
-def test_read_text_document() -> None:
-    doc = read_text_document("\ufeff" + ARTICLE.replace(". ", ".\r\n"), "s1", title="T")
-    assert doc.text == ARTICLE.replace(". ", ".\n")
-    assert (doc.name, doc.title) == ("s1", "T")
-    assert doc.id == Document.make(ARTICLE, "other").id
-    with pytest.raises(InputError, match="no text"):
-        read_text_document(" \n ", "s2")
 
 
 def test_import_is_light() -> None:
@@ -428,7 +417,7 @@ def test_import_is_light() -> None:
 
 
 def test_dev_corpus_reads_as_english(dev_corpus: Path) -> None:
-    results = list(iter_documents([str(dev_corpus / "texts")]))
+    results = read_all([str(dev_corpus / "texts")])
     assert [r.reason for r in results if r.document is None] == []
     names = [r.document.name for r in results if r.document is not None]
     assert names == [f"D{n:02d}" for n in range(1, 43)]

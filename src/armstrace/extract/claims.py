@@ -93,7 +93,6 @@ FRAME_REACH = 1500  # characters back that a "we"/list/"includes" mention looks 
 
 def complete_parties(
     scored: Sequence[ScoredMention],
-    actor_counts: Counter[str],
     title_parties: Sequence[str] = (),
 ) -> list[ScoredMention]:
     """Fill missing suppliers and recipients from the document's discourse.
@@ -256,12 +255,11 @@ def assemble(
     document: Document,
     doc: Doc,
     scored: Sequence[ScoredMention],
-    actor_counts: Counter[str],
     title_parties: Sequence[str] = (),
 ) -> tuple[Claim, ...]:
     """Group scored mentions into one claim per (supplier, recipient, category)."""
     text = document.text
-    scored = complete_parties(scored, actor_counts, title_parties)
+    scored = complete_parties(scored, title_parties)
     groups: dict[GroupKey, list[tuple[ScoredMention, tuple[ItemMention, ...]]]] = {}
     for sm in scored:
         m = sm.mention

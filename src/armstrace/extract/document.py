@@ -7,7 +7,6 @@ claims. It parses with the cached spaCy model and never touches the store.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -90,9 +89,8 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
                     claim_date=claim_date(sent.text, sent.start_char, document.published),
                 )
             )
-    counts = Counter(m.code for m in actors if m.kind != "organisation")
     title_parties = [m.code for m in titled if m.kind != "organisation"]
-    claims = assemble(document, doc, scored, counts, title_parties)
+    claims = assemble(document, doc, scored, title_parties)
     notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
 

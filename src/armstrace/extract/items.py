@@ -27,7 +27,6 @@ from armstrace.resources import load_yaml, require
 __all__ = [
     "WeaponSystem",
     "all_terms",
-    "category_for",
     "find_items",
     "lookup_system",
     "makers",
@@ -775,11 +774,3 @@ def makers(items: Iterable[ItemMention]) -> set[str]:
         for item in items
         if item.designation and (system := lookup_system(item.designation)) is not None
     }
-
-
-def category_for(term: str) -> str | None:
-    """The category of an item phrase ("missile technology" -> technology), or None."""
-    items = find_items(term)
-    if not items:
-        return None
-    return max(items, key=lambda m: m.end - m.start).category

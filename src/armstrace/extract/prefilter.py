@@ -12,7 +12,6 @@ all it needs to pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
@@ -71,12 +70,6 @@ def inflections(lemma: str) -> set[str]:
         forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     forms.update(IRREGULAR.get(lemma, []))
     return forms
-
-
-@dataclass(frozen=True, slots=True)
-class Hits:
-    items: int
-    triggers: int
 
 
 @lru_cache(maxsize=1)

@@ -6,10 +6,8 @@ or a ReadResult that says why it was skipped. Ingest reads text; it does not seg
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -23,11 +21,9 @@ from armstrace.ingest.readers import (
     decode,
     load_file,
     load_stdin,
-    normalise_newlines,
     parse_date,
     skipped,
 )
-from armstrace.records import Document
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -35,13 +31,10 @@ __all__ = [
     "LanguageGuess",
     "ReadResult",
     "Source",
-    "dedupe",
     "detect_english",
     "expand_paths",
-    "iter_documents",
     "parse_date",
     "read_source",
-    "read_text_document",
 ]
 
 # Suffix → kind. Directories are searched for these only; a file named explicitly is read even
@@ -118,65 +111,3 @@ def read_source(
         return [skipped(source.origin, str(exc))]
     except Exception as exc:  # a reader bug must cost one source, not the batch; say which
         return [skipped(source.origin, f"unexpected error: {type(exc).__name__}: {exc}")]
-
-
-def iter_documents(
-    paths: Sequence[str],
-    *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    stdin: TextIO | None = None,
-    deduplicate: bool = True,
-) -> Iterator[ReadResult]:
-    """Expand `paths` and read every source: path problems first, then each source in order."""
-    sources, problems = expand_paths(paths)
-
-    def results() -> Iterator[ReadResult]:
-        yield from problems
-        for source in sources:
-            yield from read_source(source, max_bytes=max_bytes, stdin=stdin)
-
-    return dedupe(results()) if deduplicate else results()
-
-
-def dedupe(results: Iterable[ReadResult]) -> Iterator[ReadResult]:
-    """Later copies of a document (same content id) become skipped "duplicate of <name>".
-
-    A different document reusing a name gets a warning, since names are the scoring ids.
-    """
-    first_by_id: dict[str, Document] = {}
-    origin_by_name: dict[str, str | None] = {}
-    for result in results:
-        document = result.document
-        if document is None:
-            yield result
-            continue
-        original = first_by_id.get(document.id)
-        if original is not None:
-            yield dataclasses.replace(result, document=None, reason=f"duplicate of {original.name}")
-            continue
-        first_by_id[document.id] = document
-        if document.name in origin_by_name:
-            warning = f"name {document.name!r} also used by {origin_by_name[document.name]}"
-            result = dataclasses.replace(result, warnings=(*result.warnings, warning))
-        else:
-            origin_by_name[document.name] = document.origin
-        yield result
-
-
-def read_text_document(
-    text: str,
-    name: str,
-    *,
-    url: str | None = None,
-    title: str | None = None,
-    published: date | None = None,
-    outlet: str | None = None,
-    origin: str | None = None,
-) -> Document:
-    """A Document from a string (no header parsing, no language gate); empty text is an error."""
-    text = normalise_newlines(text)
-    if not text.strip():
-        raise InputError(f"document {name!r} has no text: pass a non-empty string")
-    return Document.make(
-        text, name, url=url, title=title, published=published, outlet=outlet, origin=origin
-    )
