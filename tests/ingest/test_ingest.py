@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import pathlib
+import os
 import subprocess
 import sys
 from datetime import date
@@ -285,14 +285,14 @@ def test_permission_error_is_a_skipped_result(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path / "locked.txt", ARTICLE)
-    real_open = pathlib.Path.open
+    real_open = os.open
 
-    def deny(self: Path, *args: object, **kwargs: object) -> object:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def deny(name: object, *args: int, **kwargs: object) -> int:
+        if Path(str(name)) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pathlib.Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)  # root may read anything, so the denial is simulated
     (result,) = read_source(Source(str(path), "txt"))
     assert result.reason == "cannot read: Permission denied"
 
@@ -328,7 +328,7 @@ def test_file_over_max_bytes_is_skipped_without_reading_it(
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: no 50 MB actually written
-    monkeypatch.setattr(pathlib.Path, "open", lambda *a, **k: pytest.fail("file was opened"))
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: pytest.fail("file was read"))
     (result,) = read_source(Source(str(path), "txt"))
     assert result.reason is not None and result.reason.startswith("too large: 52,428,800 bytes")
     assert DEFAULT_MAX_BYTES == 20 * 1024 * 1024
@@ -422,3 +422,85 @@ def test_dev_corpus_reads_as_english(dev_corpus: Path) -> None:
     names = [r.document.name for r in results if r.document is not None]
     assert names == [f"D{n:02d}" for n in range(1, 43)]
     assert all(r.document and r.document.url for r in results)
+
+
+# --- hostile input: each case costs only itself (issue 11) -------------------------------------
+
+
+def test_utf16_without_a_byte_order_mark_is_detected(tmp_path: Path) -> None:
+    for encoding in ("utf-16-le", "utf-16-be"):
+        result = read_one(write(tmp_path / f"{encoding}.txt", ARTICLE.encode(encoding)))
+        assert document_of(result).text == ARTICLE
+        assert result.warnings == (f"no byte-order mark; decoded as {encoding.upper()}",)
+
+
+def test_a_few_invalid_utf8_bytes_are_replaced_not_fatal(tmp_path: Path) -> None:
+    text = ARTICLE.replace("Monday", "Monday \u201cat noon\u201d")
+    data = text.encode()
+    data = data[:20] + b"\xff" + data[20:60] + b"\xc3" + data[60:]
+    result = read_one(write(tmp_path / "broken.txt", data))
+    assert "\u201cat noon\u201d" in document_of(result).text
+    assert result.warnings == ("2 invalid UTF-8 byte sequence(s) replaced with U+FFFD",)
+
+
+def test_invisible_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
+    hidden = "\u200f" + ARTICLE.replace(" ", " \u200b").replace("Ukraine", "Ukr\u00adaine")
+    result = read_one(write(tmp_path / "hidden.txt", hidden))
+    assert document_of(result).text == ARTICLE
+    assert document_of(result).id == Document.make(ARTICLE, "x").id
+    assert result.warnings[0].startswith("removed ")
+
+
+def test_a_blob_without_spaces_is_not_prose(tmp_path: Path) -> None:
+    result = read_one(write(tmp_path / "blob.txt", "a" * 100_000))
+    assert result.reason is not None and result.reason.startswith("not prose")
+
+
+@pytest.mark.parametrize("where", ["named", "in a folder"])
+def test_fifos_and_sockets_are_reported_never_opened(tmp_path: Path, where: str) -> None:
+    import socket
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "good.txt", ARTICLE)
+    os.mkfifo(folder / "pipe.txt")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock.txt"))
+    try:
+        paths = [str(folder / "pipe.txt"), str(folder / "sock.txt")]
+        sources, problems = expand_paths(paths if where == "named" else [str(folder)])
+    finally:
+        server.close()
+    reasons = {Path(p.origin).name: p.reason for p in problems}
+    assert reasons == {
+        "pipe.txt": "not a regular file (a named pipe (FIFO)); only files are read",
+        "sock.txt": "not a regular file (a socket); only files are read",
+    }
+    assert [Path(s.origin).name for s in sources] == ([] if where == "named" else ["good.txt"])
+
+
+def test_a_fifo_read_directly_does_not_block(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    (result,) = read_source(Source(str(tmp_path / "pipe.txt"), "txt"))
+    assert result.reason == "not a regular file (a named pipe (FIFO)); only files are read"
+
+
+def test_each_jsonl_line_stands_alone(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "good-1", "text": ARTICLE}),
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": "nul", "text": "a NUL \x00 here"}',
+        json.dumps({"id": "escaped-nul", "text": ARTICLE + "\x00"}),
+        '{"id": "digits", "text": "x", "n": ' + "9" * 5000 + "}",
+        json.dumps({"id": "surrogate", "text": ARTICLE + "\ud800", "title": "T\udfff"}),
+        json.dumps({"id": "short", "text": "Iran sent drones to Russia."}),
+    ]
+    results = read_source(Source(str(write(tmp_path / "feed.jsonl", "\n".join(lines))), "jsonl"))
+    by_line = {r.origin.rsplit(":", 1)[1]: r for r in results}
+    assert [n for n, r in by_line.items() if r.document is not None] == ["1", "6", "7"]
+    assert by_line["2"].reason == "line 2: JSON nested too deeply"
+    assert (by_line["3"].reason or "").startswith("line 3: not valid JSON (Invalid control")
+    assert by_line["4"].reason == "binary content (contains NUL characters)"
+    assert (by_line["5"].reason or "").startswith("line 5: unreadable JSON (Exceeds the limit")
+    surrogate = document_of(by_line["6"])
+    assert surrogate.text.endswith("\ufffd") and surrogate.title == "T\ufffd"

@@ -7,6 +7,7 @@ or a ReadResult that says why it was skipped. Ingest reads text; it does not seg
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +22,7 @@ from armstrace.ingest.readers import (
     decode,
     load_file,
     load_stdin,
+    not_regular,
     parse_date,
     skipped,
 )
@@ -52,29 +54,32 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[Source], list[ReadResult]]:
             continue
         path = Path(raw)
         try:
-            is_dir = path.is_dir()
-            path.stat()
+            mode = path.stat().st_mode
         except FileNotFoundError:
             problems.append(skipped(raw, "no such file or directory"))
             continue
         except OSError as exc:
             problems.append(skipped(raw, f"cannot read: {exc.strerror or exc}"))
             continue
+        problem = not_regular(mode)
         if not os.access(path, os.R_OK):
             problems.append(skipped(raw, "cannot read: permission denied"))
-        elif is_dir:
+        elif stat.S_ISDIR(mode):
             found = _walk(path, problems)
             if not found:
                 known = ", ".join(EXTENSIONS)
                 problems.append(skipped(raw, f"directory has no readable files ({known})"))
             sources.extend(found)
+        elif problem is not None:
+            problems.append(skipped(raw, problem))
         else:
             sources.append(Source(origin=raw, kind=EXTENSIONS.get(path.suffix.lower(), "txt")))
     return sources, problems
 
 
 def _walk(root: Path, problems: list[ReadResult]) -> list[Source]:
-    """Files with a known suffix under `root`, recursively and sorted; hidden entries skipped."""
+    """Files with a known suffix under `root`, recursively and sorted; hidden entries skipped,
+    and entries that are not regular files (pipes, sockets, devices) reported, never opened."""
 
     def report(exc: OSError) -> None:
         problems.append(skipped(str(exc.filename), f"cannot read directory: {exc.strerror}"))
@@ -85,7 +90,15 @@ def _walk(root: Path, problems: list[ReadResult]) -> list[Source]:
         for filename in filenames:
             if filename.startswith(".") or Path(filename).suffix.lower() not in EXTENSIONS:
                 continue
-            found.append(Path(directory, filename))
+            path = Path(directory, filename)
+            try:
+                problem = not_regular(path.stat().st_mode)
+            except OSError as exc:
+                problem = f"cannot read: {exc.strerror or exc}"
+            if problem is None:
+                found.append(path)
+            else:
+                problems.append(skipped(str(path), problem))
     return [
         Source(origin=str(path), kind=EXTENSIONS[path.suffix.lower()]) for path in sorted(found)
     ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+import stat
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -19,13 +21,19 @@ from pathlib import Path
 from typing import TextIO, TypedDict
 
 from armstrace.errors import InputError
-from armstrace.ingest.language import detect_english
+from armstrace.ingest.language import detect_english, strip_invisible
 from armstrace.records import Document
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 BINARY_SAMPLE_CHARS = 8192
 MAX_CONTROL_SHARE = 0.1  # text has almost none; decoded binary has a quarter or more
 TEXT_CONTROLS = frozenset("\t\n\r\f")
+# UTF-16 without a byte-order mark: in English, every other byte of a sample is NUL.
+UTF16_NUL_SHARE = 0.4
+# Prose has a space every few characters; a long text with almost none is a blob (base64,
+# minified code, one repeated letter) that no parse would find a claim in.
+MIN_PROSE_CHARS = 2000
+MIN_SPACE_SHARE = 0.01
 
 HEADER_LINE = re.compile(r"(URL|DATE|TITLE|OUTLET):[ \t]*(.*)")
 HEADER_FIELDS = {"URL": "url", "DATE": "date", "TITLE": "title", "OUTLET": "outlet"}
@@ -89,19 +97,47 @@ def normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this st_mode is not read (a directory, pipe, socket or device), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a file"
+    kind = next((name for test, name in FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file ({kind}); only files are read"
+
+
 def load_file(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes; stat first so that an oversized file is never read whole."""
+    """The file's bytes. It is opened without blocking and checked to be a regular file before
+    anything is read (opening a FIFO would wait for a writer for ever), and its size is checked
+    first, so that an oversized file is never read whole."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise InputError("is a directory, not a file")
-        if size > max_bytes:
-            raise InputError(_too_large(size, max_bytes))
-        with path.open("rb") as handle:
-            # FIFOs and /dev/fd/N report size 0, so the read itself is bounded too.
-            data = handle.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if isinstance(exc, IsADirectoryError):
+            raise InputError("is a directory, not a file") from exc
+        raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        problem = not_regular(info.st_mode)
+        if problem is not None:
+            raise InputError(problem)
+        if info.st_size > max_bytes:
+            raise InputError(_too_large(info.st_size, max_bytes))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(max_bytes + 1)  # bounded too: the file may grow while read
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
     if len(data) > max_bytes:
         raise InputError(_too_large(len(data), max_bytes))
     return data
@@ -123,49 +159,114 @@ def load_stdin(max_bytes: int, stream: TextIO | None) -> tuple[str, tuple[str, .
         raise InputError(_too_large(len(text), max_bytes))
     if not text:
         raise InputError("empty input")
-    text = normalise_newlines(text)
-    check_not_binary(text)
-    return text, ()
+    return clean_text(text)
 
 
 def _too_large(size: int, max_bytes: int) -> str:
     return f"too large: {size:,} bytes, over the {max_bytes:,}-byte limit (raise max_bytes)"
 
 
+def _utf16_without_mark(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the bytes read as UTF-16 text without a byte-order mark:
+    NUL in most odd (or even) positions of a sample, and a clean decode."""
+    sample = data[:BINARY_SAMPLE_CHARS]
+    if len(sample) < 4 or len(data) % 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) / len(high) >= UTF16_NUL_SHARE and low.count(0) < len(low) / 10:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding if _control_share(text) <= MAX_CONTROL_SHARE else None
+    return None
+
+
+def _decode_utf8(data: bytes) -> tuple[str, tuple[str, ...]] | None:
+    """UTF-8, with invalid bytes replaced (and a warning) when the file is mostly valid UTF-8:
+    it has valid multi-byte characters, more of them than invalid bytes. None when not UTF-8."""
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = sum(1 for char in text if ord(char) > 127 and char != "\ufffd")
+    if valid == 0 or invalid > valid:
+        return None  # a legacy single-byte encoding, most likely
+    return text, (f"{invalid} invalid UTF-8 byte sequence(s) replaced with U+FFFD",)
+
+
 def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
-    """Decode strictly as UTF-8, else Windows-1252, else Latin-1, warning when not UTF-8."""
+    """Decode as UTF-16 (with a mark, or detected without one), else UTF-8 (a few invalid bytes
+    replaced), else Windows-1252, else Latin-1, warning when not clean UTF-8; then clean_text."""
     if not data:
         raise InputError("empty file")
     warnings: tuple[str, ...] = ()
+    utf16 = _utf16_without_mark(data)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError("starts with a UTF-16 mark but is not UTF-16") from exc
         warnings = ("decoded as UTF-16",)
+    elif utf16 is not None:
+        text = data.decode(utf16)
+        warnings = (f"no byte-order mark; decoded as {utf16.upper()}",)
+    elif (utf8 := _decode_utf8(data)) is not None:
+        text, warnings = utf8
     else:
         try:
-            text = data.decode("utf-8")
+            text = data.decode("cp1252")
+            warnings = ("not valid UTF-8; decoded as Windows-1252",)
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-                warnings = ("not valid UTF-8; decoded as Windows-1252",)
-            except UnicodeDecodeError:
-                text = data.decode("latin-1")
-                warnings = ("not valid UTF-8 or Windows-1252; decoded as Latin-1",)
-    text = normalise_newlines(text)
-    check_not_binary(text)
-    return text, warnings
+            text = data.decode("latin-1")
+            warnings = ("not valid UTF-8 or Windows-1252; decoded as Latin-1",)
+    text, notes = clean_text(text)
+    return text, warnings + notes
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """Newlines normalised, invisible format characters (BOM, zero-width, direction marks, soft
+    hyphens) removed and lone surrogates (from JSON escapes) replaced by U+FFFD, each with a
+    warning saying how many; claim offsets point into this text."""
+    text, removed = strip_invisible(normalise_newlines(text))
+    notes: tuple[str, ...] = ()
+    if removed:
+        notes += (f"removed {removed} invisible character(s) (zero-width, direction marks)",)
+    text, replaced = _SURROGATE.subn("\ufffd", text)
+    if replaced:
+        notes += (f"replaced {replaced} lone surrogate(s), not valid Unicode, with U+FFFD",)
+    return text, notes
+
+
+def plain_field(value: str) -> str:
+    """A metadata string (title, URL, outlet) that the store can write: no lone surrogates."""
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def check_not_binary(text: str) -> None:
-    """Reject NUL bytes or a sample that is mostly control characters (decoded binary)."""
+    """Reject NUL characters or a sample that is mostly control characters (decoded binary)."""
     if "\x00" in text:
         raise InputError("binary file (contains NUL bytes)")
+    check_control_share(text)
+
+
+def _control_share(text: str) -> float:
     sample = text[:BINARY_SAMPLE_CHARS]
     controls = sum(1 for c in sample if c not in TEXT_CONTROLS and unicodedata.category(c) == "Cc")
-    if sample and controls / len(sample) > MAX_CONTROL_SHARE:
-        raise InputError(f"binary file ({controls / len(sample):.0%} control characters)")
+    return controls / len(sample) if sample else 0.0
+
+
+def check_control_share(text: str) -> None:
+    """Reject a text whose sample is mostly control characters (decoded binary)."""
+    share = _control_share(text)
+    if share > MAX_CONTROL_SHARE:
+        raise InputError(f"binary file ({share:.0%} control characters)")
 
 
 # --- header and dates ------------------------------------------------------------------------
@@ -258,6 +359,17 @@ def build(
         return skipped(origin, "no text (empty or only whitespace)", warnings)
     if not any(char.isalpha() for char in text):
         return skipped(origin, "no text (no letters)", warnings)
+    if "\x00" in text:
+        return skipped(origin, "binary content (contains NUL characters)", warnings)
+    sample = text[:BINARY_SAMPLE_CHARS]
+    spaces = sum(1 for char in sample if char.isspace())
+    if len(text) >= MIN_PROSE_CHARS and spaces < MIN_SPACE_SHARE * len(sample):
+        return skipped(
+            origin,
+            f"not prose: {spaces} spaces in its first {len(sample):,} characters (a blob such "
+            "as base64, minified code or one repeated character)",
+            warnings,
+        )
     guess = detect_english(text)
     if not guess.is_english:
         return skipped(origin, f"not English ({guess.reason})", warnings)
@@ -270,6 +382,7 @@ def source_name(source: Source) -> str:
 
 
 def parse_txt(source: Source, text: str, warnings: tuple[str, ...]) -> list[ReadResult]:
+    check_not_binary(text)
     header, body = split_header(text)
     published, date_warnings = date_field(header.get("date"))
     meta: Meta = {
@@ -286,6 +399,7 @@ def parse_txt(source: Source, text: str, warnings: tuple[str, ...]) -> list[Read
 def parse_html(source: Source, html: str, warnings: tuple[str, ...]) -> list[ReadResult]:
     import trafilatura  # heavy: imported only when an HTML file is read
 
+    check_not_binary(html)
     notes = list(warnings)
     text: str | None = None
     try:
@@ -316,8 +430,8 @@ def parse_html(source: Source, html: str, warnings: tuple[str, ...]) -> list[Rea
             "published": published,
         }
         notes.extend(date_warnings)
-    text = normalise_newlines(text)
-    return [build(text, source_name(source), source.origin, meta, tuple(notes))]
+    text, cleaning = clean_text(text)
+    return [build(text, source_name(source), source.origin, meta, (*notes, *cleaning))]
 
 
 def lxml_text(html: str) -> str:
@@ -337,7 +451,9 @@ def lxml_text(html: str) -> str:
 
 
 def parse_jsonl(source: Source, text: str, warnings: tuple[str, ...]) -> list[ReadResult]:
-    """One document per line; a bad line is reported with its number and the rest are read."""
+    """One document per line; each line stands alone: a bad one (not JSON, nested too deeply,
+    a NUL byte, a number too long to read) is reported with its number and the rest are read."""
+    check_control_share(text)
     results: list[ReadResult] = []
     stem = Path(source.origin).stem
     for number, line in enumerate(text.split("\n"), start=1):
@@ -348,6 +464,12 @@ def parse_jsonl(source: Source, text: str, warnings: tuple[str, ...]) -> list[Re
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             results.append(skipped(origin, f"line {number}: not valid JSON ({exc.msg})", warnings))
+            continue
+        except RecursionError:
+            results.append(skipped(origin, f"line {number}: JSON nested too deeply", warnings))
+            continue
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            results.append(skipped(origin, f"line {number}: unreadable JSON ({exc})", warnings))
             continue
         results.append(_jsonl_record(record, origin, f"{stem}:{number}", number, warnings))
     if not results:
@@ -381,7 +503,8 @@ def _jsonl_record(
         "outlet": _string_field(record, "outlet", notes),
         "published": published,
     }
-    return build(normalise_newlines(text), name, origin, meta, tuple(notes))
+    text, cleaning = clean_text(text)
+    return build(text, name, origin, meta, (*notes, *cleaning))
 
 
 def _string_field(record: dict[str, object], field: str, notes: list[str]) -> str | None:
@@ -389,7 +512,7 @@ def _string_field(record: dict[str, object], field: str, notes: list[str]) -> st
     if value is not None and not isinstance(value, str):
         notes.append(f'ignored non-string "{field}"')
         return None
-    return value or None
+    return plain_field(value) if value else None
 
 
 Parser = Callable[[Source, str, tuple[str, ...]], list[ReadResult]]
