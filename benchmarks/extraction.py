@@ -151,9 +151,9 @@ def _full(docs: list[Document]) -> int:
 
 
 def _prefiltered(docs: list[Document]) -> int:
-    from armstrace.extract.document import extract_prefiltered
+    from armstrace.extract.document import extract_documents
 
-    return sum(len(e.claims) for e in extract_prefiltered(docs))
+    return sum(len(e.claims) for e in extract_documents(docs, prefilter=True))
 
 
 def _warm(_: int) -> int:

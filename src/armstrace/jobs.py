@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PARSE_BATCH = 16
-
 
 @dataclass(slots=True)
 class Outcome:
@@ -116,40 +114,32 @@ def extract_stream(
     *,
     prefilter: bool = False,
 ) -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
-    """Extract documents in parse batches; a document whose extraction fails is recorded.
+    """Extract (document, warnings, origin) items as armstrace.extract.document.extract_documents
+    does (long documents in bounded pieces); a document whose parse or extraction fails is
+    recorded as skipped, with the error, and the rest go on.
 
     With `prefilter`, only the sentences the keyword prefilter marks are parsed, and a
     document that names no weapon is stored unparsed, with a note saying so.
     """
-    from armstrace.extract.document import NOT_PARSED, extract_parsed
-    from armstrace.extract.prefilter import prefiltered
-    from armstrace.nlp import get_nlp
+    from armstrace.extract.document import extract_documents
 
-    nlp = get_nlp()
-    batch: list[tuple[str, Document, tuple[str, ...], str]] = []
+    carried: dict[str, tuple[tuple[str, ...], str]] = {}  # document id -> (warnings, origin)
 
-    def flush() -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
-        texts = ((t, (d, w, o)) for t, d, w, o in batch)
-        for doc, (document, warnings, origin) in nlp.pipe(texts, as_tuples=True):
-            try:
-                yield extract_parsed(document, doc), warnings, origin
-            except (ArmstraceError, ValueError, RecursionError, IndexError) as exc:
-                log.warning("extraction failed for %s: %r", origin, exc)
-                report.outcomes.append(
-                    Outcome(origin, "skipped", f"extraction failed: {exc!r}", document.name)
-                )
-        batch.clear()
+    def documents() -> Iterator[Document]:
+        for document, warnings, origin in items:
+            carried[document.id] = (warnings, origin)
+            yield document
 
-    for document, warnings, origin in items:
-        text = prefiltered(document.text) if prefilter else document.text
-        if text is None:
-            yield Extraction(document=document, notes=(NOT_PARSED,)), warnings, origin
-            continue
-        batch.append((text, document, warnings, origin))
-        if len(batch) >= PARSE_BATCH:
-            yield from flush()
-    if batch:
-        yield from flush()
+    def failed(document: Document, exc: Exception) -> None:
+        _, origin = carried.pop(document.id)
+        log.warning("extraction failed for %s", origin, exc_info=exc)
+        report.outcomes.append(
+            Outcome(origin, "skipped", f"extraction failed: {exc!r}", document.name)
+        )
+
+    for extraction in extract_documents(documents(), prefilter=prefilter, on_error=failed):
+        warnings, origin = carried.pop(extraction.document.id)
+        yield extraction, warnings, origin
 
 
 def store_extractions(
@@ -164,6 +154,11 @@ def store_extractions(
             stored = store.save(extraction)
         except ArmstraceError as exc:
             report.outcomes.append(Outcome(origin, "skipped", str(exc), extraction.document.name))
+            continue
+        except Exception as exc:  # the save rolled back; say so and keep the rest of the batch
+            log.warning("could not store %s", origin, exc_info=exc)
+            reason = f"could not store: {type(exc).__name__}: {exc}"
+            report.outcomes.append(Outcome(origin, "skipped", reason, extraction.document.name))
             continue
         report.outcomes.append(
             Outcome(

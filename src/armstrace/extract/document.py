@@ -7,7 +7,7 @@ claims. It parses with the cached spaCy model and never touches the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span
@@ -27,12 +27,12 @@ from armstrace.extract.transfers import (
     list_line_mention,
     transit_sentence,
 )
-from armstrace.nlp import get_nlp
+from armstrace.nlp import get_nlp, parse_texts
 from armstrace.records import Document, Extraction, ItemMention, Quote
 
 NOT_PARSED = "prefilter: no arms keywords, not parsed"
 
-__all__ = ["extract_document", "extract_documents", "extract_parsed", "extract_prefiltered"]
+__all__ = ["extract_document", "extract_documents", "extract_parsed"]
 
 MAX_SENTENCE_TOKENS = 400
 QUOTED_SHARE = 0.8  # of a document's words inside quotation marks: "almost all quotation"
@@ -231,47 +231,36 @@ def extract_document(document: Document) -> Extraction:
 
 
 def extract_documents(
-    documents: Iterable[Document], *, n_process: int = 1, batch_size: int = 16
+    documents: Iterable[Document],
+    *,
+    prefilter: bool = False,
+    n_process: int = 1,
+    on_error: Callable[[Document, Exception], None] | None = None,
 ) -> Iterator[Extraction]:
-    """Extract many documents, streaming them through nlp.pipe."""
-    nlp = get_nlp()
-    pairs = ((d.text, d) for d in documents)
-    for doc, document in nlp.pipe(
-        pairs, as_tuples=True, n_process=n_process, batch_size=batch_size
-    ):
-        try:
-            yield extract_parsed(document, doc)
-        except RecursionError as exc:  # pathological parse trees: record, never crash the batch
-            yield replace(Extraction(document=document), notes=(f"extraction failed: {exc!r}",))
+    """Extract many documents, parsing them through armstrace.nlp.parse_texts: in batches, and
+    a long document in bounded pieces joined back into one Doc (offsets unchanged).
 
-
-def extract_prefiltered(
-    documents: Iterable[Document], *, n_process: int = 1, batch_size: int = 32
-) -> Iterator[Extraction]:
-    """Like extract_documents, but parse only what the keyword prefilter marks.
-
-    Documents without any item term skip the parse; in the others, sentences far from any
-    keyword are blanked (offsets unchanged), which is where most of the time goes.
+    With `prefilter`, only what the keyword prefilter marks is parsed: a document without any
+    item term skips the parse (its extraction says so in a note), and in the others sentences
+    far from any keyword are blanked, offsets unchanged. A document whose parse or extraction
+    fails goes to `on_error` with the exception and is left out; without `on_error` the
+    exception propagates.
     """
     from armstrace.extract.prefilter import prefiltered
 
-    nlp = get_nlp()
-    pending: list[tuple[str, Document]] = []
+    def failed(document: Document, exc: Exception) -> None:
+        if on_error is None:
+            raise exc
+        on_error(document, exc)
 
-    def flush() -> Iterator[Extraction]:
-        for doc, document in nlp.pipe(
-            pending, as_tuples=True, n_process=n_process, batch_size=batch_size
-        ):
-            yield extract_parsed(document, doc)
-        pending.clear()
-
-    for document in documents:
-        masked = prefiltered(document.text)
-        if masked is None:
+    texts = ((prefiltered(d.text) if prefilter else d.text, d) for d in documents)
+    for doc, document in parse_texts(texts, failed, n_process=n_process):
+        if doc is None:
             yield Extraction(document=document, notes=(NOT_PARSED,))
             continue
-        pending.append((masked, document))
-        if len(pending) >= batch_size:
-            yield from flush()
-    if pending:
-        yield from flush()
+        try:
+            extraction = extract_parsed(document, doc)
+        except Exception as exc:  # a rule's bug on odd input must cost this document only
+            failed(document, exc)
+            continue
+        yield extraction
