@@ -181,7 +181,14 @@ def ingest_paths(
     on_source: Callable[[Source], None] | None = None,
     prefilter: bool = False,
 ) -> IngestReport:
-    """Read, extract and store every document under `paths`; one transaction per document."""
+    """Read, extract and store every document under `paths`; one transaction per document.
+
+    The transfer records are rebuilt at the end when anything changed, and also at the start
+    when an earlier run stored documents but was stopped before rebuilding them.
+    """
+    from armstrace.kb.transfer_records import refresh_if_stale
+
+    refresh_if_stale(store)
     report = IngestReport()
     found = read_documents(paths, report, stdin=stdin, max_bytes=max_bytes, on_source=on_source)
 
@@ -195,9 +202,7 @@ def ingest_paths(
             yield document, warnings, origin
 
     store_extractions(extract_stream(new_documents(), report, prefilter=prefilter), store, report)
-    from armstrace.kb.transfer_records import refresh_records
-
-    refresh_records(store)  # records follow the claims: recomputed once per batch
+    refresh_if_stale(store)  # records follow the claims: recomputed once per batch
     return report
 
 

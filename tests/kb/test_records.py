@@ -18,6 +18,7 @@ from armstrace.kb.transfer_records import (
     get_record,
     import_sipri,
     list_records,
+    refresh_if_stale,
     refresh_records,
 )
 from armstrace.records import Claim, Document, Extraction, Speaker
@@ -320,3 +321,31 @@ def test_ingest_order_does_not_change_records(tmp_path: Path) -> None:
     for path in paths[::-1]:
         again = _ingest([path], one_by_one)
     assert forward == backward == again
+
+
+# --- records stay current: stale state is detected, an older computation never wins ------------
+
+
+def test_a_stored_document_makes_the_records_stale_until_rebuilt(store) -> None:  # type: ignore[no-untyped-def]
+    assert not store.records_stale()
+    assert refresh_if_stale(store) is False
+    d = doc("sd", "2024-04-01")
+    store.save(Extraction(d, (claim(d, "IRN", "RUS", "uav"),)))
+    assert store.records_stale()
+    assert refresh_if_stale(store) is True
+    assert not store.records_stale()
+    assert count_records(store, RecordFilter(supplier="IRN")) == 1
+
+
+def test_records_built_from_an_older_snapshot_are_not_written(store) -> None:  # type: ignore[no-untyped-def]
+    before = store.inputs_version()
+    d = doc("se", "2024-04-02")
+    store.save(Extraction(d, (claim(d, "IRN", "RUS", "uav"),)))  # another run, meanwhile
+    assert store.replace_records([], built_from=before) is False
+    assert count_records(store) == 2  # untouched
+    assert store.records_stale()
+
+
+def test_every_claim_is_in_a_record_after_a_refresh(store) -> None:  # type: ignore[no-untyped-def]
+    claim_ids = {c.id for c in store.claims()}
+    assert all(store.record_ids_for_claim(claim_id) for claim_id in claim_ids)

@@ -30,7 +30,7 @@ from armstrace.kb.model import (
     stored_row,
 )
 from armstrace.kb.sipri import SipriDeal, SipriImport, read_trade_register
-from armstrace.store import ALL_CLAIMS, ALL_RECORDS, RecordFilter, Store
+from armstrace.store import ALL_CLAIMS, ALL_RECORDS, RecordFilter, RecordRow, Store
 
 __all__ = [
     "WINDOW_DAYS",
@@ -48,12 +48,15 @@ __all__ = [
     "get_record",
     "import_sipri",
     "list_records",
+    "refresh_if_stale",
     "refresh_records",
 ]
 
 
-def _origins(store: Store, document_ids: Sequence[str]) -> dict[str, DocumentOrigin]:
-    """Each document's origin, computed from its text once and kept in the store."""
+def _origins(
+    store: Store, document_ids: Sequence[str]
+) -> tuple[dict[str, DocumentOrigin], dict[str, str]]:
+    """Each document's origin, and the signatures computed now (to keep in the store)."""
     stored = store.signatures(document_ids)
     origins = {key: DocumentOrigin.from_json(json.loads(value)) for key, value in stored.items()}
     fresh: dict[str, str] = {}
@@ -62,8 +65,7 @@ def _origins(store: Store, document_ids: Sequence[str]) -> dict[str, DocumentOri
             origin = document_origin(store.document(document_id))
             origins[document_id] = origin
             fresh[document_id] = json.dumps(origin.to_json(), sort_keys=True)
-    store.save_signatures(fresh)
-    return origins
+    return origins, fresh
 
 
 def _deal_from_json(data: Mapping[str, Any]) -> SipriDeal:
@@ -76,14 +78,47 @@ def stored_deals(store: Store) -> list[SipriDeal]:
     return [_deal_from_json(json.loads(body)) for body in store.sipri_deal_bodies()]
 
 
+OPTIMISTIC_TRIES = 3  # rebuilds from a snapshot before rebuilding under the write lock
+
+
+def _build(store: Store) -> tuple[int, list[RecordRow]]:
+    """The records of one consistent snapshot of the store, and the inputs_version it had."""
+    with store.reading():
+        version = store.inputs_version()
+        claims = store.claims(ALL_CLAIMS, limit=None)
+        documents = {d.id: d for d in store.documents(limit=None, with_text=False)}
+        origins, fresh = _origins(store, sorted({c.document_id for c in claims}))
+        deals = stored_deals(store)
+    store.save_signatures(fresh)
+    records = build_records(claims, documents, origins, deals)
+    return version, [stored_row(record) for record in records]
+
+
 def refresh_records(store: Store) -> int:
-    """Recompute every transfer record from the stored claims; return how many there are."""
-    claims = store.claims(ALL_CLAIMS, limit=None)
-    documents = {d.id: d for d in store.documents(limit=None, with_text=False)}
-    origins = _origins(store, sorted({c.document_id for c in claims}))
-    records = build_records(claims, documents, origins, stored_deals(store))
-    store.replace_records([stored_row(record) for record in records])
-    return len(records)
+    """Recompute every transfer record from the stored claims; return how many there are.
+
+    The records are built from one snapshot and written only if nothing was stored since (in
+    the same write transaction that checks it), so two ingests finishing together can never
+    leave the older computation in place. After OPTIMISTIC_TRIES lost races the rebuild holds
+    the write lock throughout, and other writers wait for it.
+    """
+    for _ in range(OPTIMISTIC_TRIES):
+        version, rows = _build(store)
+        if store.replace_records(rows, built_from=version):
+            return len(rows)
+    with store.write_lock():
+        version, rows = _build(store)
+        store.replace_records(rows, built_from=version)
+    return len(rows)
+
+
+def refresh_if_stale(store: Store) -> bool:
+    """Rebuild the records when documents or deals were stored after they were built (a crash
+    or a kill between the two steps, or a database from before schema version 4)."""
+    if not store.records_stale():
+        return False
+    refresh_records(store)
+    return True
 
 
 def list_records(

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request
 
-from armstrace.errors import InputError
+from armstrace.errors import InputError, StoreError
 from armstrace.serve.cache import ViewCache
 from armstrace.serve.queries import Queries
 from armstrace.store import Store, open_store, sqlite_path
+
+log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "ARMSTRACE_TOKEN"
 SESSION_COOKIE = "armstrace_session"
@@ -46,13 +49,27 @@ class Database:
             raise InputError(
                 "the server needs a database file (each request opens it): give --db FILE"
             )
-        with open_store(self.path):
-            pass  # create and migrate now, so that a bad file fails at start-up, not per request
+        with open_store(self.path) as store:  # create and migrate now: a bad file fails here
+            _repair_records(store)
         self.queries = Queries(self.path)
         self.views = ViewCache(self.path)
 
     def open(self) -> Store:
         return open_store(self.path)
+
+
+def _repair_records(store: Store) -> None:
+    """Rebuild stale transfer records (an ingest stopped before rebuilding them) at start-up; a
+    read-only database is served as it is, with a warning."""
+    from armstrace.kb.transfer_records import refresh_if_stale
+
+    try:
+        if refresh_if_stale(store):
+            log.info("rebuilt the transfer records of %s: they were stale", store.location)
+    except StoreError as exc:
+        log.warning(
+            "the transfer records of %s are stale and cannot be rebuilt: %s", store.location, exc
+        )
 
 
 def _bearer(request: Request) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -180,7 +181,19 @@ class Store(Protocol):
 
     # transfer records, SIPRI deals and document signatures (schema version 2)
 
-    def replace_records(self, rows: Sequence[RecordRow]) -> None: ...
+    def replace_records(
+        self, rows: Sequence[RecordRow], *, built_from: int | None = None
+    ) -> bool: ...
+
+    # whether the records are current, and the snapshots and lock to rebuild them (version 4)
+
+    def inputs_version(self) -> int: ...
+
+    def records_stale(self) -> bool: ...
+
+    def reading(self) -> AbstractContextManager[None]: ...
+
+    def write_lock(self) -> AbstractContextManager[None]: ...
 
     def record_bodies(
         self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0

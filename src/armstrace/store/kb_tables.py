@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
@@ -68,9 +68,60 @@ class KnowledgeTables:
     def _transaction(self, action: str) -> AbstractContextManager[None]:
         raise NotImplementedError
 
-    def replace_records(self, rows: Sequence[RecordRow]) -> None:
-        """Replace every stored transfer record with `rows`, in one transaction."""
+    # --- whether the records are current (schema version 4) -----------------------------------
+
+    def _state(self, key: str) -> int:
+        row = self._db.execute("SELECT value FROM store_state WHERE key = ?", (key,)).fetchone()
+        return int(row[0])
+
+    def _inputs_changed(self) -> None:
+        """Called inside the transaction of every write that records are built from."""
+        self._db.execute("UPDATE store_state SET value = value + 1 WHERE key = 'inputs_version'")
+
+    def inputs_version(self) -> int:
+        """Goes up with every stored document or SIPRI import; records say which they saw."""
+        with self._errors("read the store state"):
+            return self._state("inputs_version")
+
+    def records_stale(self) -> bool:
+        """True when documents or deals were stored after the records were last built."""
+        with self._errors("read the store state"):
+            return self._state("records_version") != self._state("inputs_version")
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction: every query inside sees the same snapshot of the database."""
+        if self._db.in_transaction:
+            yield
+            return
+        with self._errors("read a snapshot"):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with self._errors("end a snapshot"):
+                self._db.execute("COMMIT")
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the database's write lock (other writers wait) for everything inside."""
+        with self._transaction("hold the write lock"):
+            yield
+
+    def replace_records(self, rows: Sequence[RecordRow], *, built_from: int | None = None) -> bool:
+        """Replace every stored transfer record with `rows`, in one transaction, and return True.
+
+        `built_from` is the inputs_version that `rows` were computed from: when the inputs have
+        changed since (another process stored documents meanwhile), nothing is written and the
+        answer is False, so that a stale computation never overwrites a newer one.
+        """
         with self._transaction("store transfer records"):
+            current = self._state("inputs_version")
+            if built_from is not None and built_from != current:
+                return False
+            self._db.execute(
+                "UPDATE store_state SET value = ? WHERE key = 'records_version'", (current,)
+            )
             self._db.execute("DELETE FROM record_claims")
             self._db.execute("DELETE FROM transfer_records")
             self._db.executemany(
@@ -88,6 +139,7 @@ class KnowledgeTables:
                 "INSERT OR IGNORE INTO record_claims (record_id, claim_id, role) VALUES (?, ?, ?)",
                 [(r.id, claim_id, role) for r in rows for claim_id, role in r.claims],
             )
+        return True
 
     def record_bodies(
         self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0
@@ -142,6 +194,7 @@ class KnowledgeTables:
     def replace_sipri_deals(self, rows: Sequence[tuple[str, str | None, str | None, str]]) -> int:
         """Replace the stored SIPRI deals with (id, supplier, recipient, JSON body) rows."""
         with self._transaction("store SIPRI deals"):
+            self._inputs_changed()
             self._db.execute("DELETE FROM sipri_deals")
             self._db.executemany(
                 "INSERT OR REPLACE INTO sipri_deals (id, supplier, recipient, body)"

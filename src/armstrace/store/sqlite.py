@@ -30,7 +30,8 @@ from armstrace.store import ALL_CLAIMS, ClaimFilter, SearchHit, StoreStats
 from armstrace.store.kb_tables import KnowledgeTables
 from armstrace.store.where import Condition, where_clause
 
-BUSY_TIMEOUT_SECONDS = 10.0
+# Writers wait for each other this long: a records rebuild under contention holds the lock.
+BUSY_TIMEOUT_SECONDS = 60.0
 MIN_PREFIX = 6
 SNIPPET_START, SNIPPET_END, SNIPPET_ELLIPSIS, SNIPPET_TOKENS = "[", "]", "…", 16
 
@@ -291,6 +292,11 @@ class SQLiteStore(KnowledgeTables):
 
     @contextmanager
     def _transaction(self, action: str) -> Iterator[None]:
+        """One write transaction; inside one already open (write_lock), a part of it."""
+        if self._db.in_transaction:
+            with self._errors(action):
+                yield
+            return
         with self._errors(action):
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -323,6 +329,7 @@ class SQLiteStore(KnowledgeTables):
                     return False
                 self._db.execute("DELETE FROM documents WHERE id = ?", (document.id,))
             self._insert(extraction)
+            self._inputs_changed()
         return True
 
     def _insert(self, extraction: Extraction) -> None:

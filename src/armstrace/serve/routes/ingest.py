@@ -56,9 +56,7 @@ def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
         with _EXTRACTION_LOCK:
             extracted = list(extract_stream(pending, report))
         store_extractions(extracted, store, report)
-        records = require_records()
-        if records is not None and report.stored:
-            records.refresh_records(store)
+        require_records().refresh_if_stale(store)
     if report.stored:
         db.views.clear()  # the file signature would tell too; this server knows for sure
     items = [
