@@ -36,5 +36,7 @@ def client(demo_db: Path) -> Iterator[object]:
 
     from armstrace.serve.app import create_app
 
-    with TestClient(create_app(str(demo_db), token=TOKEN)) as test_client:
+    with TestClient(
+        create_app(str(demo_db), token=TOKEN), base_url="http://localhost"
+    ) as test_client:
         yield test_client

@@ -294,14 +294,18 @@ def test_writes_need_the_token(
     writable_db: Path, token: str, configured: bool, sent: str | None, status: int, words: str
 ) -> None:
     server_token = token if configured else None
-    with TestClient(create_app(str(writable_db), token=server_token)) as client:
+    with TestClient(
+        create_app(str(writable_db), token=server_token), base_url="http://localhost"
+    ) as client:
         response = ingest(client, [{"text": NEW_TEXT}], token if sent == "right" else sent)
         assert response.status_code == status and words in response.json()["detail"]
         assert get(client, "/api/stats")["documents"] == 18
 
 
 def test_ingest_with_the_token_stores_and_reports(writable_db: Path, token: str) -> None:
-    with TestClient(create_app(str(writable_db), token=token)) as client:
+    with TestClient(
+        create_app(str(writable_db), token=token), base_url="http://localhost"
+    ) as client:
         documents = [
             {"text": NEW_TEXT, "title": "Danish CV90s", "published": "2024-03-05", "name": "dk"},
             {"text": NEW_TEXT},
@@ -327,7 +331,9 @@ def test_ingest_with_the_token_stores_and_reports(writable_db: Path, token: str)
 def test_malformed_ingest_bodies_are_refused(
     writable_db: Path, token: str, body: dict[str, Any]
 ) -> None:
-    with TestClient(create_app(str(writable_db), token=token)) as client:
+    with TestClient(
+        create_app(str(writable_db), token=token), base_url="http://localhost"
+    ) as client:
         response = client.post("/api/ingest", json=body, headers=bearer(token))
         assert response.status_code == 422 and isinstance(response.json()["detail"], str)
 
@@ -335,7 +341,9 @@ def test_malformed_ingest_bodies_are_refused(
 @pytest.mark.parametrize("sent, status", [(None, 401), ("nope", 403), ("right", 200)])
 def test_protected_reads(demo_db: Path, token: str, sent: str | None, status: int) -> None:
     headers = {} if sent is None else bearer(token if sent == "right" else sent)
-    with TestClient(create_app(str(demo_db), token=token, protect_reads=True)) as client:
+    with TestClient(
+        create_app(str(demo_db), token=token, protect_reads=True), base_url="http://localhost"
+    ) as client:
         for url in ("/api/stats", "/api/claims"):
             assert client.get(url, headers=headers).status_code == status
         page = client.get("/", headers=headers, follow_redirects=False)
@@ -347,7 +355,7 @@ def test_protected_reads(demo_db: Path, token: str, sent: str | None, status: in
 
 def test_sign_in_sets_a_read_only_cookie(writable_db: Path, token: str) -> None:
     app = create_app(str(writable_db), token=token, protect_reads=True)
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         form = client.get("/login")
         assert form.status_code == 200 and 'type="password"' in form.text
         wrong = client.post("/login", data={"token": "guess"}, follow_redirects=False)
@@ -420,7 +428,9 @@ def test_security_headers(client: TestClient, url: str) -> None:
 def test_script_in_a_title_is_data_in_json_and_inert_in_the_page(
     writable_db: Path, token: str
 ) -> None:
-    with TestClient(create_app(str(writable_db), token=token)) as client:
+    with TestClient(
+        create_app(str(writable_db), token=token), base_url="http://localhost"
+    ) as client:
         stored = ingest(client, [{"text": XSS_TEXT, "title": XSS_TITLE}], token).json()["items"][0]
         assert stored["status"] == "stored"
         response = client.get(f"/api/documents/{stored['document_id']}")
@@ -454,7 +464,9 @@ def test_views_are_cached_per_parsed_query_and_fresh_after_an_ingest(
     writable_db: Path, token: str
 ) -> None:
     app = create_app(str(writable_db), token=token)
-    client = TestClient(app)  # no lifespan: nothing is warmed behind the test's back
+    client = TestClient(
+        app, base_url="http://localhost"
+    )  # no lifespan: nothing is warmed behind the test's back
     views = app.state.database.views
     by_name = get(client, "/api/graph?supplier=Iran")
     by_code = get(client, "/api/graph?supplier=IRN")
@@ -472,7 +484,9 @@ def test_the_server_precomputes_the_dashboard_views(writable_db: Path) -> None:
 
     app = create_app(str(writable_db))
     views = app.state.database.views
-    with TestClient(app) as client:  # the lifespan starts the watcher, which warms the views
+    with TestClient(
+        app, base_url="http://localhost"
+    ) as client:  # the lifespan starts the watcher, which warms the views
         for _ in range(100):
             if len(views) >= 5:
                 break

@@ -124,12 +124,19 @@ def actor_code(value: str | None, option: str) -> str | None:
 # --- listing and output -------------------------------------------------------------------------
 
 
+# Bounds on integer options, so that none reaches SQLite past its 64-bit range.
+MAX_LIMIT = 1_000_000
+MAX_OFFSET = 1_000_000_000
+
+
 def limit_option(default: int) -> Callable[[F], F]:
-    return click.option("--limit", type=click.IntRange(min=1), default=default, show_default=True)
+    return click.option(
+        "--limit", type=click.IntRange(1, MAX_LIMIT), default=default, show_default=True
+    )
 
 
 def offset_option(func: F) -> F:
-    return click.option("--offset", type=click.IntRange(min=0), default=0)(func)
+    return click.option("--offset", type=click.IntRange(0, MAX_OFFSET), default=0)(func)
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -144,10 +151,13 @@ def echo_json(value: Any) -> None:
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> None:
-    """CSV with a header to standard output; keys of `rows` beyond `fields` are left out."""
+    """CSV with a header to standard output; keys of `rows` beyond `fields` are left out, and
+    every cell is neutralised against formula injection (armstrace.export.csvfile.cell)."""
+    from armstrace.export.csvfile import cell
+
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: cell(row.get(key)) for key in fields} for row in rows)
 
 
 def clip(text: str, width: int) -> str:

@@ -52,7 +52,9 @@ CSV_FIELDS = (
     until_help="First seen by then.",
 )
 @click.option("--embargo-only", is_flag=True, help="Only records flagged by an embargo.")
-@click.option("--min-sources", type=click.IntRange(min=1), help="At least N independent sources.")
+@click.option(
+    "--min-sources", type=click.IntRange(1, 10_000), help="At least N independent sources."
+)
 @limit_option(100)
 @offset_option
 @format_option("table", "json", "csv")

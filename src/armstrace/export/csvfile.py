@@ -18,15 +18,28 @@ from armstrace.export.source import (
 )
 from armstrace.kb.transfer_records import TransferRecord
 
-__all__ = ["cell", "write_claims", "write_records"]
+__all__ = ["cell", "neutralise", "write_claims", "write_records"]
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """OWASP's rule against CSV injection: text that a spreadsheet would run as a formula (it
+    starts with = + - @, a tab or a carriage return) gets a leading single quote, so that it is
+    shown as the text it is. Every CSV writer of armstrace passes its text through here."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def cell(value: Scalar) -> str:
-    """How a value reads in a cell: empty for none, `true`/`false` for flags."""
+    """How a value reads in a cell: empty for none, `true`/`false` for flags, numbers as they
+    are, text neutralised against formula injection."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 

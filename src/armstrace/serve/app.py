@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from importlib import metadata
 from pathlib import Path
@@ -21,12 +21,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from armstrace.errors import ArmstraceError, InputError, ModelError, NotFoundError
 from armstrace.serve import api, signin, views
-from armstrace.serve.settings import Database, Settings, may_read
+from armstrace.serve.guards import (
+    SECURITY_HEADERS,
+    HostCheck,
+    SecurityHeaders,
+    WriteGuard,
+    allowed_host_names,
+)
+from armstrace.serve.settings import DEFAULT_MAX_BODY_BYTES, Database, Settings, may_read
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +39,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 DASHBOARD_TEMPLATE = "dashboard.html"
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; base-uri 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-}
 
 # Status per error class, most specific first; anything else an ArmstraceError is a fault (500).
 ERROR_STATUS: tuple[tuple[type[ArmstraceError], int], ...] = (
@@ -77,27 +75,6 @@ p.description %}: {{ p.description }}{% endif %}</li>{% endfor %}</ul>{% endif %
 """
 
 
-class SecurityHeadersMiddleware:
-    """Adds SECURITY_HEADERS to every response (a pure ASGI middleware, so streams pass through)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 def _version() -> str:
     try:
         return metadata.version("armstrace")
@@ -115,6 +92,16 @@ def error_status(exc: ArmstraceError) -> int:
 async def _armstrace_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ArmstraceError)
     return JSONResponse({"detail": str(exc)}, status_code=error_status(exc))
+
+
+async def _internal_error(_request: Request, exc: Exception) -> JSONResponse:
+    """A fault of armstrace, not of the request: logged with its traceback, answered without it.
+    Starlette sends this response outside every middleware, so it carries the headers itself."""
+    return JSONResponse(
+        {"detail": "internal error: the server's log has the details"},
+        status_code=500,
+        headers=SECURITY_HEADERS,
+    )
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -181,13 +168,29 @@ def _warm_in_background(database: Database) -> None:
     threading.Thread(target=_warm, args=(database,), name="armstrace-warm", daemon=True).start()
 
 
-def create_app(db: str, *, token: str | None = None, protect_reads: bool = False) -> FastAPI:
+def create_app(
+    db: str,
+    *,
+    token: str | None = None,
+    protect_reads: bool = False,
+    host: str = "127.0.0.1",
+    allowed_hosts: Collection[str] = (),
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
     """The application over the database `db` (created and migrated if new).
 
     `token` enables writes (POST /api/ingest) for requests bearing it; without it the server is
-    read-only. `protect_reads` makes every read need the token too.
+    read-only. `protect_reads` makes every read need the token too. Requests must name the
+    loopback, `host` (the address it is bound to) or one of `allowed_hosts` ("*": any) in their
+    Host header; bodies over `max_body_bytes` are refused (413).
     """
-    settings = Settings(db=db, token=token, protect_reads=protect_reads)
+    settings = Settings(
+        db=db,
+        token=token,
+        protect_reads=protect_reads,
+        allowed_hosts=allowed_host_names(host, allowed_hosts),
+        max_body_bytes=max_body_bytes,
+    )
     database = Database(db)
     app = FastAPI(
         title="armstrace",
@@ -200,7 +203,11 @@ def create_app(db: str, *, token: str | None = None, protect_reads: bool = False
     )
     app.state.settings = settings
     app.state.database = database
-    app.add_middleware(SecurityHeadersMiddleware)
+    # The last added runs first: headers on everything, then the Host check, then the writes.
+    app.add_middleware(WriteGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(HostCheck, allowed=settings.allowed_hosts)
+    app.add_middleware(SecurityHeaders)
+    app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(ArmstraceError, _armstrace_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(api.router)

@@ -20,9 +20,14 @@ from armstrace.store import ClaimFilter
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
+# Every integer parameter is bounded, so none reaches SQLite past its 64-bit range (a 500).
+MAX_OFFSET = 1_000_000_000
+MAX_SOURCES = 10_000
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}.")]
-Offset = Annotated[int, Query(ge=0, description="How many items to skip.")]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"How many items to skip, up to {MAX_OFFSET:,}.")
+]
 
 # The record filters as record_filter parses them: claim filters, embargo_only, min_sources.
 RecordQuery = tuple[ClaimQuery, bool, int | None]
@@ -94,7 +99,8 @@ def record_filter(
     claims: Claims,
     embargo_only: Annotated[bool, Query(description="Only transfers touching an embargo.")] = False,
     min_sources: Annotated[
-        int | None, Query(ge=1, description="At least this many independent sources.")
+        int | None,
+        Query(ge=1, le=MAX_SOURCES, description="At least this many independent sources."),
     ] = None,
 ) -> RecordQuery:
     return claims, embargo_only, min_sources

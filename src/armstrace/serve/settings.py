@@ -24,13 +24,20 @@ TOKEN_VARIABLE = "ARMSTRACE_TOKEN"
 SESSION_COOKIE = "armstrace_session"
 
 
+DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db: str
     token: str | None = field(default=None, repr=False)
     protect_reads: bool = False
+    allowed_hosts: frozenset[str] = frozenset()  # see guards.allowed_host_names
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     def __post_init__(self) -> None:
+        if self.max_body_bytes < 1:
+            raise InputError(f"the body limit must be a positive size, not {self.max_body_bytes}")
         if self.token is not None and not self.token.strip():
             raise InputError(f"the API token is empty: set {TOKEN_VARIABLE} to a secret string")
         if self.protect_reads and self.token is None:
@@ -80,23 +87,36 @@ def _bearer(request: Request) -> str | None:
     return credentials.strip()
 
 
-def _check_token(request: Request, action: str) -> None:
+def _token_refusal(request: Request, action: str) -> HTTPException | None:
+    """Why `request` may not do `action` (401 or 403), or None when it bears the token."""
     settings: Settings = request.app.state.settings
     if settings.token is None:
-        raise HTTPException(
+        return HTTPException(
             403,
             f"{action} is disabled on this server: set {TOKEN_VARIABLE} before starting "
             "`armstrace serve`, then send `Authorization: Bearer <token>`",
         )
     given = _bearer(request)
     if given is None:
-        raise HTTPException(
+        return HTTPException(
             401,
             f"{action} needs `Authorization: Bearer <token>` (the server's {TOKEN_VARIABLE})",
             headers={"WWW-Authenticate": "Bearer"},
         )
     if not hmac.compare_digest(given.encode(), settings.token.encode()):
-        raise HTTPException(403, f"wrong token for {action}: send the server's {TOKEN_VARIABLE}")
+        return HTTPException(403, f"wrong token for {action}: send the server's {TOKEN_VARIABLE}")
+    return None
+
+
+def _check_token(request: Request, action: str) -> None:
+    refusal = _token_refusal(request, action)
+    if refusal is not None:
+        raise refusal
+
+
+def write_refusal(request: Request) -> HTTPException | None:
+    """Why a write is refused, checked by guards.WriteGuard before the body is read."""
+    return _token_refusal(request, "writing")
 
 
 def require_write(request: Request) -> None:

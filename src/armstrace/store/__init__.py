@@ -89,8 +89,8 @@ class RecordFilter:
 
     def __post_init__(self) -> None:
         ClaimFilter(category=self.category, status=self.status)  # the same checks, one message
-        if self.min_sources is not None and self.min_sources < 0:
-            raise InputError(f"min_sources must not be negative (got {self.min_sources})")
+        if self.min_sources is not None and not 0 <= self.min_sources <= 2**31:
+            raise InputError(f"min_sources must be 0 to 2**31 (got {self.min_sources})")
         if self.since is not None and self.until is not None and self.since > self.until:
             raise InputError(f"since ({self.since}) is after until ({self.until})")
 

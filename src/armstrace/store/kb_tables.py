@@ -12,9 +12,9 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from typing import Any
 
-from armstrace.errors import InputError, NotFoundError
+from armstrace.errors import NotFoundError
 from armstrace.store import ALL_RECORDS, RecordFilter, RecordRow
-from armstrace.store.where import where_clause
+from armstrace.store.where import page_bounds, where_clause
 
 MIN_RECORD_PREFIX = 6
 _ORDER = " ORDER BY last_seen IS NULL, last_seen DESC, id"
@@ -44,12 +44,6 @@ def record_where(filters: RecordFilter) -> tuple[str, list[Any]]:
             ("independent_sources", ">=", filters.min_sources),
         ]
     )
-
-
-def _page(limit: int | None, offset: int) -> tuple[int, int]:
-    if (limit is not None and limit < 0) or offset < 0:
-        raise InputError(f"limit and offset must not be negative (got {limit}, {offset})")
-    return (-1 if limit is None else limit), offset
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -149,7 +143,7 @@ class KnowledgeTables:
         with self._errors("list transfer records"):
             rows = self._db.execute(
                 f"SELECT body FROM transfer_records{where}{_ORDER} LIMIT ? OFFSET ?",
-                [*params, *_page(limit, offset)],
+                [*params, *page_bounds(limit, offset)],
             )
             return [row[0] for row in rows]
 

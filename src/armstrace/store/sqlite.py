@@ -28,7 +28,7 @@ from armstrace.records import (
 )
 from armstrace.store import ALL_CLAIMS, ClaimFilter, SearchHit, StoreStats
 from armstrace.store.kb_tables import KnowledgeTables
-from armstrace.store.where import Condition, where_clause
+from armstrace.store.where import Condition, page_bounds, where_clause
 
 # Writers wait for each other this long: a records rebuild under contention holds the lock.
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -195,12 +195,6 @@ def _check_claim(claim: Claim, document: Document) -> None:
 def _prefix_range(prefix: str) -> tuple[str, str]:
     """Bounds of the ids that start with `prefix`, as a range the primary-key index can scan."""
     return prefix, prefix + "\U0010ffff"
-
-
-def _page(limit: int | None, offset: int) -> tuple[int, int]:
-    if (limit is not None and limit < 0) or offset < 0:
-        raise InputError(f"limit and offset must not be negative (got {limit}, {offset})")
-    return (-1 if limit is None else limit), offset
 
 
 class SQLiteStore(KnowledgeTables):
@@ -400,7 +394,7 @@ class SQLiteStore(KnowledgeTables):
         with self._errors("list documents"):
             rows = self._db.execute(
                 f"SELECT {columns} FROM documents d ORDER BY d.seq LIMIT ? OFFSET ?",
-                _page(limit, offset),
+                page_bounds(limit, offset),
             )
             return [_document(row) for row in rows]
 
@@ -417,7 +411,7 @@ class SQLiteStore(KnowledgeTables):
             rows = self._db.execute(
                 f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.document_id"
                 f"{where} ORDER BY d.seq, c.evidence_start, c.id LIMIT ? OFFSET ?",
-                [*params, *_page(limit, offset)],
+                [*params, *page_bounds(limit, offset)],
             )
             return [_claim(row) for row in rows]
 

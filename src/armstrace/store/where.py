@@ -9,7 +9,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal
 
-__all__ = ["Condition", "Operator", "where_clause"]
+from armstrace.errors import InputError
+
+__all__ = ["MAX_PAGE", "Condition", "Operator", "page_bounds", "where_clause"]
 
 Operator = Literal["=", ">=", "<="]
 
@@ -42,3 +44,13 @@ def where_clause(conditions: Iterable[Condition]) -> tuple[str, list[Any]]:
         clauses.append(tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")")
         params += [_bound(value)] * len(tests)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+MAX_PAGE = 2**62  # SQLite integers are 64-bit: a larger LIMIT or OFFSET overflows
+
+
+def page_bounds(limit: int | None, offset: int) -> tuple[int, int]:
+    """LIMIT and OFFSET values for a page (-1: no limit); InputError when out of range."""
+    if (limit is not None and not 0 <= limit <= MAX_PAGE) or not 0 <= offset <= MAX_PAGE:
+        raise InputError(f"limit and offset must be 0 to {MAX_PAGE:,} (got {limit}, {offset})")
+    return (-1 if limit is None else limit), offset

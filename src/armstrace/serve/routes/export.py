@@ -8,11 +8,12 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from armstrace.export.csvfile import cell
 from armstrace.records import Claim
 from armstrace.serve.params import Claims, Db
 from armstrace.serve.serialise import claim_dict
@@ -26,11 +27,11 @@ EXPORT_FIELDS = (
 router = APIRouter()
 
 
-def _csv_row(claim: Claim) -> dict[str, Any]:
+def _csv_row(claim: Claim) -> dict[str, str]:
     row = claim_dict(claim)
     row["items"] = "; ".join(claim.items)
     row["via"] = "; ".join(claim.via)
-    return row
+    return {key: cell(row.get(key)) for key in EXPORT_FIELDS}  # neutralised against formulas
 
 
 @router.get("/export", summary="Every matching claim as CSV or JSON lines (streamed)")

@@ -79,22 +79,27 @@ def _new_documents(
     documents: list[IngestDocument], store: Store, report: Any, ids: dict[str, str]
 ) -> Iterator[tuple[Document, tuple[str, ...], str]]:
     """Checked documents not yet stored; the rest are recorded in the report."""
-    from armstrace.ingest.readers import Meta, build, check_not_binary, normalise_newlines
+    from armstrace.ingest.readers import Meta, build, check_not_binary, clean_text, plain_field
     from armstrace.jobs import Outcome
     from armstrace.records import content_id, normalise_text
 
     seen: dict[str, str] = {}
     for index, item in enumerate(documents):
         origin = f"api:{index}"
-        text = normalise_newlines(item.text)
+        text, cleaning = clean_text(item.text)
         try:
             check_not_binary(text)
         except InputError as exc:
             report.outcomes.append(Outcome(origin, "skipped", str(exc), item.name))
             continue
         name = item.name or "api-" + content_id(normalise_text(text))[:10]
-        meta = Meta(url=item.url, title=item.title, published=item.published, outlet=item.outlet)
-        result = build(text, name, origin, meta, ())
+        meta = Meta(
+            url=plain_field(item.url) if item.url else None,
+            title=plain_field(item.title) if item.title else None,
+            published=item.published,
+            outlet=plain_field(item.outlet) if item.outlet else None,
+        )
+        result = build(text, plain_field(name), origin, meta, cleaning)
         document = result.document
         if document is None:
             report.outcomes.append(Outcome(origin, "skipped", result.reason, name))
