@@ -664,3 +664,24 @@ def test_an_approver_is_not_the_supplier_of_a_transfer_from_others() -> None:
     text = "Washington has approved the transfer of F-16s from Denmark to Ukraine."
     suppliers = {c.supplier for c in extract_document(Document.make(text, "t")).claims}
     assert "USA" not in suppliers
+
+
+def test_the_detailed_attributed_mention_stands_for_the_claim() -> None:
+    text = (
+        "Iran is shipping weapons to Russia. "
+        "Iran has shipped some 300 Shahed-136 drones to Russia since August, Pentagon "
+        "spokesman Pat Ryder said on Monday."
+    )
+    (claim,) = extract_document(Document.make(text, "t")).claims
+    assert (claim.supplier, claim.recipient, claim.category) == ("IRN", "RUS", "uav")
+    assert claim.source == "Pat Ryder"
+    assert claim.evidence.startswith("Iran has shipped some 300")
+
+
+def test_a_later_report_outranks_a_possible_transfer() -> None:
+    text = (
+        "Officials warned of a possible transfer of Fath-360 missiles from Iran to Russia. "
+        "Russia has since received the missiles from Iran."
+    )
+    (claim,) = extract_document(Document.make(text, "t")).claims
+    assert claim.status == "delivered"

@@ -1,14 +1,14 @@
 """Assemble a document's transfer claims from its transfer mentions.
 
 One claim per (supplier, recipient, category) per document (claims.md): mentions are split by
-item category, grouped, and the group's first mention gives the evidence and status unless the
-document's lead denies the transfer. Generic items ("arms") fold into a more specific claim of the
-same pair. This stage neither parses nor stores.
+item category and grouped; the group's best mention (a report over a look-ahead, attributed,
+explicit, specific) gives the evidence, source and status, which status.py settles. Generic
+items ("arms") fold into a more specific claim of the same pair. This stage neither parses nor
+stores.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -17,14 +17,22 @@ from datetime import date
 from spacy.tokens import Doc
 
 from armstrace.extract.items import makers
-from armstrace.extract.status import StatusDecision, cues
+from armstrace.extract.status import (
+    PROSPECTIVE,
+    StatusDecision,
+    answered_request,
+    claim_status,
+    lead_denials,
+    listed_status,
+    prospective,
+    reports_done,
+)
 from armstrace.extract.transfers import TransferMention
 from armstrace.records import ActorMention, Claim, Document, ItemMention, Speaker
 
 GroupKey = tuple[str | None, str | None, str]
 EVIDENCE_MAX = 160
 GENERIC_CATEGORY = "military_equipment_unspecified"
-LEAD_SENTENCES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +74,6 @@ def _split_by_category(mention: TransferMention) -> dict[str, tuple[ItemMention,
     for item in main or mention.items:
         groups.setdefault(item.category, []).append(item)
     return {category: tuple(items) for category, items in groups.items()}
-
-
-def lead_denials(doc: Doc, document: Document) -> set[str]:
-    """Actor codes whose side denies in the document's title or first sentences."""
-    from armstrace.extract.actors import find_actors
-
-    c = cues()
-    texts = [document.title or ""]
-    for i, sent in enumerate(doc.sents):
-        if i >= LEAD_SENTENCES:
-            break
-        texts.append(sent.text)
-    denied: set[str] = set()
-    for text in texts:
-        lower = text.lower()
-        words = set(re.findall(r"[a-z']+", lower))
-        stems = {w for w in words if any(w.startswith(d[:5]) for d in c.denial_lemmas)}
-        if stems or any(p in lower for p in c.denial_phrases):
-            denied.update(m.code for m in find_actors(text))
-    return denied
 
 
 FRAME_REACH = 1500  # characters back that a "we"/list/"includes" mention looks for its frame
@@ -131,8 +119,7 @@ def complete_parties(
                     recipient=frame.mention.recipient,
                     rule=m.rule + ":frame",
                 )
-                # A list or "the package includes" shares the status of the package it lists.
-                status = frame.status if m.direction == "include" else sm.status
+                status = listed_status(sm.status, frame.status, m.direction)
                 out.append(
                     replace(sm, mention=m, speaker=sm.speaker or frame.speaker, status=status)
                 )
@@ -226,29 +213,31 @@ def _counterpart(
     return ActorMention(start=m.span_start, end=m.span_start, text=filler, code=filler)
 
 
-PENDING = frozenset({"planned", "requested", "agreed"})
-HAPPENED = frozenset({"delivered", "ongoing"})
-# Modifiers that make a mention look ahead without saying anything about the rest of the story.
-PROSPECTIVE = frozenset({"potential", "possible", "prospective", "future"})
+Member = tuple[ScoredMention, tuple[ItemMention, ...]]
 
 
-def _representative(members: Sequence[ScoredMention], doc: Doc) -> ScoredMention:
-    """The mention that stands for a claim (its status, evidence and source): the first, unless
-    a modifier makes it only look ahead ("the potential transfer of missiles") and a later one
-    reports the transfer as done ("Russia has received these missiles")."""
-    first = members[0]
-    if first.status.status == "planned" or (
-        first.status.status in PENDING and first.status.cue in PROSPECTIVE
-    ):
-        # A report in a finite past clause ("has received", "delivered"), not "in giving".
-        done = [
-            sm
-            for sm in members[1:]
-            if sm.status.status in HAPPENED and doc[sm.mention.trigger].tag_ in ("VBD", "VBN")
-        ]
-        if done:
-            return done[0]
-    return first
+def _best(
+    members: Sequence[tuple[ScoredMention, tuple[ItemMention, ...]]], doc: Doc
+) -> ScoredMention:
+    """The mention that stands for a claim and gives its status, source and evidence: one that
+    reports the transfer over one that only looks ahead ("the potential transfer of missiles"
+    before "Russia has received these missiles"), then one that names items over a generic
+    restatement ("arms"), the attributed over the unattributed, the earlier over the later."""
+    done = any(reports_done(sm.status, doc[sm.mention.trigger]) for sm, _ in members)
+
+    def rank(pair: Member) -> tuple[int, ...]:
+        sm, items = pair
+        looks_ahead = (
+            done and prospective(sm.status) and not reports_done(sm.status, doc[sm.mention.trigger])
+        )
+        return (
+            int(looks_ahead),
+            int(all(item.generic for item in items)),
+            int(sm.speaker is None),
+            sm.mention.span_start,
+        )
+
+    return min(members, key=rank)[0]
 
 
 def assemble(
@@ -268,13 +257,17 @@ def assemble(
             groups.setdefault(key, []).append((sm, category_items))
     _fold_generic(groups)
     denied_codes = lead_denials(doc, document) if groups else set()
+    notified = {
+        (_code(sm.mention.supplier), _code(sm.mention.recipient))
+        for sm in scored
+        if sm.status.status == "planned" and sm.status.cue in PROSPECTIVE
+    }
     claims: list[Claim] = []
     for (supplier, recipient, category), members in groups.items():
         members.sort(key=lambda pair: pair[0].mention.span_start)
-        first = _representative([sm for sm, _ in members], doc)
-        status = first.status.status
-        if supplier in denied_codes or (supplier is None and recipient in denied_codes):
-            status = "denied"
+        first = _best(members, doc)
+        decision = claim_status(first.status, supplier, recipient, denied_codes)
+        decision = answered_request(decision, (supplier, recipient), notified)
         items: list[str] = []
         designations: list[str] = []
         via: list[str] = []
@@ -299,7 +292,7 @@ def assemble(
                 supplier=supplier,
                 recipient=recipient,
                 category=category,
-                status=status,
+                status=decision.status,
                 items=tuple(items),
                 evidence=text[start:end],
                 evidence_start=start,
@@ -313,29 +306,11 @@ def assemble(
                 designations=tuple(designations),
                 quantity=quantity,
                 claim_date=first.claim_date,
-                rule=f"{first.mention.rule}|{first.status.cue}",
+                rule=f"{first.mention.rule}|{decision.cue}",
             )
         )
-    claims = _answered_requests(claims, scored)
     claims.sort(key=lambda c: c.evidence_start)
     return tuple(claims)
-
-
-def _answered_requests(claims: list[Claim], scored: Sequence[ScoredMention]) -> list[Claim]:
-    """A request that a possible sale to the same recipient answers is at the planned stage:
-    in a sale notification, "TECRO has requested to buy X" is part of the possible sale (which
-    may itself name no item the catalogue knows)."""
-    notified = {
-        (_code(sm.mention.supplier), _code(sm.mention.recipient))
-        for sm in scored
-        if sm.status.status == "planned" and sm.status.cue in PROSPECTIVE
-    }
-    return [
-        replace(c, status="planned")
-        if c.status == "requested" and (c.supplier, c.recipient) in notified
-        else c
-        for c in claims
-    ]
 
 
 def _fold_generic(

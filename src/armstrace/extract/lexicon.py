@@ -42,6 +42,15 @@ class Lexicon:
     said_things: frozenset[str]  # "provided a readout": what is given is words
     lemma_fixes: dict[str, str]  # word forms the lemmatizer gets wrong ("routed" -> "rout")
 
+    @property
+    def seizure_words(self) -> frozenset[str]:
+        """Lemmas of the interdiction triggers, verbs and nouns ("seize", "seizure")."""
+        return frozenset(
+            e.lemma
+            for e in (*self.verbs.values(), *self.nouns.values())
+            if e.direction == "interdict"
+        )
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:

@@ -1,28 +1,38 @@
-"""Status of a transfer mention, by the precedence of claims.md.
+"""Status of transfer mentions and claims, by the precedence of claims.md: the one home where
+status is decided.
 
-denied > speculated > alleged > the stage of the trigger (requested, planned, agreed, attempted,
-ongoing, delivered). Cues count only where they govern the trigger: on its chain of heads, among
-the auxiliaries, adverbs and negations of that chain, or in the clause before it. This stage
-reads one sentence; the document-level rule (a denying lead decides) lives in extract/claims.py.
+A mention: denied > speculated > alleged > the stage of the trigger (requested, planned, agreed,
+attempted, ongoing, delivered). Cues count only where they govern the trigger: on its chain of
+heads, among the auxiliaries, adverbs and negations of that chain, or in the clause before it.
+A claim: the status of the mention that stands for it, unless the document's lead denies the
+transfer; a list shares its package's status; a request answered by a possible sale is planned.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
 from armstrace.extract.lexicon import lemma as lemma_of
+from armstrace.extract.lexicon import lexicon
 from armstrace.records import STATUSES
 from armstrace.resources import load_yaml, require
 
+if TYPE_CHECKING:
+    from armstrace.records import Document
+
 GOVERNING_CHILD_DEPS = frozenset({"aux", "auxpass", "neg", "advmod", "acomp", "prt", "mark"})
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
-SEIZURE_WORDS = frozenset(
-    {"seize", "seizure", "intercept", "interception", "interdict", "interdiction", "confiscate"}
-    | {"confiscation", "forfeit", "forfeiture", "impound"}
-)
+LEAD_SENTENCES = 2
+PENDING = frozenset({"planned", "requested", "agreed"})
+HAPPENED = frozenset({"delivered", "ongoing"})
+# Modifiers that make a mention look ahead without saying anything about the rest of the story.
+PROSPECTIVE = frozenset({"potential", "possible", "prospective", "future"})
 STAGE_ORDER = ("requested", "planned", "agreed", "attempted", "ongoing", "delivered")
 
 
@@ -159,8 +169,9 @@ def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tu
         found = c.stage_lemmas.get(lemma_of(token))
         if found is not None and token.pos_ in ("VERB", "NOUN", "ADJ", "AUX"):
             return found, lemma_of(token)
+    seizure_words = lexicon().seizure_words
     for token in sent:
-        if token.lemma_.lower() in SEIZURE_WORDS:
+        if token.lemma_.lower() in seizure_words:
             return "attempted", token.lemma_.lower()
     if stage == "delivered":
         if trigger.tag_ == "VBG" and any(c.lemma_ == "be" for c in trigger.children):
@@ -168,3 +179,64 @@ def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tu
         if any(c.lower_ in ("will", "'ll", "shall") for c in trigger.children):
             return "planned", "will"
     return stage, trigger.lemma_.lower()
+
+
+# --- claims: the document-level rules --------------------------------------------------------
+
+
+def prospective(decision: StatusDecision) -> bool:
+    """A mention that only looks ahead: planned, or pending under "possible", "potential"."""
+    return decision.status == "planned" or (
+        decision.status in PENDING and decision.cue in PROSPECTIVE
+    )
+
+
+def reports_done(decision: StatusDecision, trigger: Token) -> bool:
+    """A report in a finite past clause ("has received", "delivered"), not "in giving"."""
+    return decision.status in HAPPENED and trigger.tag_ in ("VBD", "VBN")
+
+
+def lead_denials(doc: Doc, document: Document) -> set[str]:
+    """Actor codes whose side denies in the document's title or first sentences."""
+    from armstrace.extract.actors import find_actors
+
+    c = cues()
+    texts = [document.title or ""]
+    for i, sent in enumerate(doc.sents):
+        if i >= LEAD_SENTENCES:
+            break
+        texts.append(sent.text)
+    denied: set[str] = set()
+    for text in texts:
+        lower = text.lower()
+        words = set(re.findall(r"[a-z']+", lower))
+        stems = {w for w in words if any(w.startswith(d[:5]) for d in c.denial_lemmas)}
+        if stems or any(p in lower for p in c.denial_phrases):
+            denied.update(m.code for m in find_actors(text))
+    return denied
+
+
+def claim_status(
+    decision: StatusDecision, supplier: str | None, recipient: str | None, denied: set[str]
+) -> StatusDecision:
+    """The status of a claim from the decision of the mention that stands for it: where the
+    document's lead denies the transfer (the supplier's side, or the recipient's when no supplier
+    is named), the lead decides (claims.md)."""
+    if supplier in denied or (supplier is None and recipient in denied):
+        return StatusDecision("denied", "lead")
+    return decision
+
+
+def listed_status(own: StatusDecision, frame: StatusDecision, direction: str) -> StatusDecision:
+    """A list line or "the package includes" shares the status of the package it lists."""
+    return frame if direction == "include" else own
+
+
+def answered_request(
+    decision: StatusDecision, pair: tuple[str | None, str | None], notified: Iterable[tuple]
+) -> StatusDecision:
+    """A request that a possible sale to the same parties answers is at the planned stage: in a
+    sale notification, "TECRO has requested to buy X" is part of the possible sale."""
+    if decision.status == "requested" and pair in set(notified):
+        return StatusDecision("planned", "notified")
+    return decision

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Span, Token
 
+from armstrace.extract.lexicon import lexicon
 from armstrace.extract.transfer_common import PASSIVE_SUBJECT_DEPS, SUBJECT_DEPS, SentenceIndex
 from armstrace.records import PlaceMention
 
@@ -15,7 +16,6 @@ __all__ = ["transit", "transit_sentence"]
 
 DISGUISE_LEMMAS = frozenset({"appear", "disguise", "bind", "destine", "mask", "pretend"})
 TRANSIT_PREPS = frozenset({"via", "through", "across"})
-SEIZURE_LEMMAS = frozenset({"seize", "intercept", "interdict", "confiscate", "impound", "capture"})
 
 
 def transit(
@@ -54,7 +54,7 @@ def transit(
             route.append(place)
         if (
             place is not None
-            and trigger.lemma_.lower() in SEIZURE_LEMMAS
+            and trigger.lemma_.lower() in lexicon().seizure_words
             and place.kind in ("sea", "strait")
             and place.name not in via
         ):
