@@ -125,7 +125,7 @@ def run(path: Path, repeat: int) -> list[tuple[str, int, float, float, float]]:
 
     results = []
     app = create_app(str(path))
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         totals = {
             endpoint: int(client.get(f"/api/{endpoint}?limit=1").json().get("total", 0))
             for endpoint in ("documents", "claims", "transfers", "actors")
