@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from armstrace.errors import ArmstraceError
-from armstrace.ingest import Source, expand_paths, read_source
+from armstrace.ingest import DEFAULT_MAX_BYTES, Source, expand_paths, read_source
 from armstrace.records import Document, Extraction
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def read_documents(
     report: IngestReport,
     *,
     stdin: TextIO | None = None,
-    max_bytes: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     on_source: Callable[[Source], None] | None = None,
 ) -> Iterator[tuple[Document, tuple[str, ...], str]]:
     """Every distinct document under `paths`, with its warnings and origin, in order.
@@ -78,10 +78,7 @@ def read_documents(
     seen: dict[str, str] = {}
     for source in sources:
         try:
-            if max_bytes is None:
-                results = read_source(source, stdin=stdin)
-            else:
-                results = read_source(source, stdin=stdin, max_bytes=max_bytes)
+            results = read_source(source, stdin=stdin, max_bytes=max_bytes)
         except ArmstraceError as exc:
             report.outcomes.append(Outcome(source.origin, "skipped", str(exc)))
             results = []
@@ -177,7 +174,7 @@ def ingest_paths(
     store: Store,
     *,
     stdin: TextIO | None = None,
-    max_bytes: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     on_source: Callable[[Source], None] | None = None,
     prefilter: bool = False,
 ) -> IngestReport:
