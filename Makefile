@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 INSTALL_DEPS := pyproject.toml constraints.txt
 
-.PHONY: demo test lint typecheck unit bench browser clean help
+.PHONY: demo test lint typecheck unit bench browser train clean help
 
 help:
 	@echo "make demo   - install into $(VENV) and run 'armstrace demo' on the sample corpus"
 	@echo "make test   - install with test extras and run ruff, mypy and pytest"
 	@echo "make bench  - run the extraction benchmark (writes docs/performance.md figures)"
+	@echo "make train  - refit the learned claim score on the gold corpora (data/claim_score.json)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +58,10 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+# The learned claim score, refitted on every gold corpus present (../shared is on developer
+# machines only); the same corpora give the same model file.
+TRAIN_CORPORA := $(wildcard ../shared/dev-corpus ../shared/dev-corpus-news) eval/tune-news \
+                 src/armstrace/data/demo
+train: $(VENV)/.installed-test
+	$(BIN)/armstrace train $(TRAIN_CORPORA)

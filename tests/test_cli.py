@@ -108,6 +108,7 @@ def test_extract_jsonl_follows_the_contract(corpus: Path) -> None:
         "status",
         "source",
         "evidence",
+        "score",
     }
     text = ARTICLE
     assert claim["evidence"] in text

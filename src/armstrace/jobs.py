@@ -110,6 +110,7 @@ def extract_stream(
     report: IngestReport,
     *,
     prefilter: bool = False,
+    min_score: float | None = None,
 ) -> Iterator[tuple[Extraction, tuple[str, ...], str]]:
     """Extract (document, warnings, origin) items as armstrace.extract.document.extract_documents
     does (long documents in bounded pieces); a document whose parse or extraction fails is
@@ -134,7 +135,9 @@ def extract_stream(
             Outcome(origin, "skipped", f"extraction failed: {exc!r}", document.name)
         )
 
-    for extraction in extract_documents(documents(), prefilter=prefilter, on_error=failed):
+    for extraction in extract_documents(
+        documents(), prefilter=prefilter, on_error=failed, min_score=min_score
+    ):
         warnings, origin = carried.pop(extraction.document.id)
         yield extraction, warnings, origin
 
@@ -177,6 +180,7 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_source: Callable[[Source], None] | None = None,
     prefilter: bool = False,
+    min_score: float | None = None,
 ) -> IngestReport:
     """Read, extract and store every document under `paths`; one transaction per document.
 
@@ -198,7 +202,8 @@ def ingest_paths(
                 continue
             yield document, warnings, origin
 
-    store_extractions(extract_stream(new_documents(), report, prefilter=prefilter), store, report)
+    extractions = extract_stream(new_documents(), report, prefilter=prefilter, min_score=min_score)
+    store_extractions(extractions, store, report)
     refresh_if_stale(store)  # records follow the claims: recomputed once per batch
     return report
 
@@ -209,11 +214,13 @@ def extract_paths(
     stdin: TextIO | None = None,
     report: IngestReport | None = None,
     prefilter: bool = False,
+    min_score: float | None = None,
 ) -> Iterator[Extraction]:
     """Extract every document under `paths` without storing anything."""
     report = report if report is not None else IngestReport()
     found = read_documents(paths, report, stdin=stdin)
-    for extraction, warnings, origin in extract_stream(found, report, prefilter=prefilter):
+    stream = extract_stream(found, report, prefilter=prefilter, min_score=min_score)
+    for extraction, warnings, origin in stream:
         report.outcomes.append(
             Outcome(
                 origin,

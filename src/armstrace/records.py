@@ -214,6 +214,9 @@ class Claim:
     claim_date: date | None = None
     rule: str = ""  # which extraction rule produced it, for debugging and eval --detail
     document_name: str = ""
+    score: float | None = None  # the learned claim score, 0-1 (None without a model)
+    # the features the score was computed from, for training (not stored, not emitted)
+    features: tuple[tuple[str, float], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -232,6 +235,7 @@ class Claim:
             "status": self.status,
             "source": self.source,
             "evidence": self.evidence,
+            "score": None if self.score is None else round(self.score, 3),
         }
 
 

@@ -11,7 +11,13 @@ from typing import Any
 import click
 
 from armstrace.cli.claims import print_claims
-from armstrace.cli.options import clip, db_option, format_option, prefilter_option
+from armstrace.cli.options import (
+    clip,
+    db_option,
+    format_option,
+    min_score_option,
+    prefilter_option,
+)
 
 
 @click.command()
@@ -25,9 +31,15 @@ from armstrace.cli.options import clip, db_option, format_option, prefilter_opti
     help="Skip files larger than this many megabytes.",
 )
 @prefilter_option
+@min_score_option
 @click.option("--quiet", "-q", is_flag=True, help="Only print the summary.")
 def ingest(
-    paths: tuple[str, ...], db: str | None, max_mb: float, prefilter: bool, quiet: bool
+    paths: tuple[str, ...],
+    db: str | None,
+    max_mb: float,
+    prefilter: bool,
+    min_score: float | None,
+    quiet: bool,
 ) -> None:
     """Read, extract and store documents (.txt, .html, .jsonl, folders, - for stdin).
 
@@ -62,6 +74,7 @@ def ingest(
                 max_bytes=int(max_mb * 1_000_000),
                 on_source=lambda _source: bar.update(1),
                 prefilter=prefilter,
+                min_score=min_score,
             )
     for outcome in report.outcomes:
         if quiet and outcome.status in ("stored", "unchanged"):
@@ -89,18 +102,24 @@ def ingest(
 @format_option("jsonl", "table")
 @click.option("--quotes", is_flag=True, help="Add each document's quotes with their speakers.")
 @prefilter_option
-def extract(paths: tuple[str, ...], fmt: str, quotes: bool, prefilter: bool) -> None:
+@min_score_option
+def extract(
+    paths: tuple[str, ...], fmt: str, quotes: bool, prefilter: bool, min_score: float | None
+) -> None:
     """Extract claims without storing them; JSONL follows the claim contract (claims.md).
 
     \b
     Example:
       armstrace extract article.txt
       armstrace extract --format table --quotes news/
+      armstrace extract --min-score 0 article.txt   # every claim the rules find, with its score
     """
     from armstrace.jobs import IngestReport, extract_paths
 
     report = IngestReport()
-    for extraction in extract_paths(paths, stdin=sys.stdin, report=report, prefilter=prefilter):
+    for extraction in extract_paths(
+        paths, stdin=sys.stdin, report=report, prefilter=prefilter, min_score=min_score
+    ):
         if fmt == "jsonl":
             line: dict[str, Any] = {
                 "doc": extraction.document.name,
@@ -149,6 +168,7 @@ def extract(paths: tuple[str, ...], fmt: str, quotes: bool, prefilter: bool) -> 
     "true and false positives on the gold.",
 )
 @prefilter_option
+@min_score_option
 def eval_command(
     paths: tuple[str, ...],
     gold_path: str,
@@ -157,6 +177,7 @@ def eval_command(
     as_json: bool,
     by_rule: bool,
     prefilter: bool,
+    min_score: float | None,
 ) -> None:
     """Score extraction against gold claims, by the rules of claims.md.
 
@@ -173,7 +194,7 @@ def eval_command(
     gold_quotes = load_quotes(quotes_path) if quotes_path else None
     predicted: dict[str, list[dict[str, Any]]] = {}
     predicted_quotes: dict[str, list[dict[str, Any]]] = {}
-    for extraction in extract_paths(paths, prefilter=prefilter):
+    for extraction in extract_paths(paths, prefilter=prefilter, min_score=min_score):
         name = extraction.document.name
         predicted[name] = [{**c.contract(), "rule": c.rule} for c in extraction.claims]
         predicted_quotes[name] = [

@@ -35,6 +35,18 @@ PREFILTER_HELP = (
 )
 
 
+MIN_SCORE_HELP = (
+    "Leave out claims whose learned score (0-1) is below this; 0 keeps every claim. Default: "
+    "the threshold the shipped model was trained with, when filtering helped (docs/quality.md)."
+)
+
+
+def min_score_option(func: F) -> F:
+    return click.option(
+        "--min-score", type=click.FloatRange(0.0, 1.0), default=None, help=MIN_SCORE_HELP
+    )(func)
+
+
 def prefilter_option(func: F) -> F:
     return click.option("--prefilter", is_flag=True, help=PREFILTER_HELP)(func)
 

@@ -43,7 +43,7 @@ RECORD_COLUMNS = (
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "id", "document_id", "document_name", "date", "supplier", "recipient", "via", "items",
-    "category", "status", "source", "evidence", "designations", "quantity", "route",
+    "category", "status", "source", "evidence", "score", "designations", "quantity", "route",
     "speaker_title", "speaker_affiliation", "title", "url", "outlet", "record_ids",
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ stores.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
+from armstrace.extract.claim_score import claim_features, scorer
 from armstrace.extract.items import makers
 from armstrace.extract.status import (
     PROSPECTIVE,
@@ -262,6 +264,8 @@ def assemble(
         for sm in scored
         if sm.status.status == "planned" and sm.status.cue in PROSPECTIVE
     }
+    model = scorer()
+    sentence_starts = [sent.start_char for sent in doc.sents]
     claims: list[Claim] = []
     for (supplier, recipient, category), members in groups.items():
         members.sort(key=lambda pair: pair[0].mention.span_start)
@@ -285,6 +289,17 @@ def assemble(
             route.extend(p.name for p in sm.mention.route if p.name not in route)
         start, end = evidence_span(text, first.mention)
         speaker = first.speaker
+        features = claim_features(
+            first,
+            members,
+            [i for _, group_items in members for i in group_items],
+            category,
+            decision.status,
+            decision.cue,
+            doc,
+            bisect.bisect_right(sentence_starts, first.mention.sentence_start) - 1,
+            title_parties,
+        )
         claims.append(
             Claim(
                 document_id=document.id,
@@ -307,6 +322,8 @@ def assemble(
                 quantity=quantity,
                 claim_date=first.claim_date,
                 rule=f"{first.mention.rule}|{decision.cue}",
+                score=model.score(features) if model is not None else None,
+                features=tuple(sorted(features.items())),
             )
         )
     claims.sort(key=lambda c: c.evidence_start)

@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from armstrace.extract.actors import find_actors
 from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
+from armstrace.extract.claim_score import scorer
 from armstrace.extract.claims import ScoredMention, assemble
 from armstrace.extract.dates import claim_date
 from armstrace.extract.items import find_items
@@ -41,8 +42,18 @@ QUOTED_SHARE = 0.8  # of a document's words inside quotation marks: "almost all 
 DATELINE = re.compile(r"(?m)^[A-Z][A-Z .'’-]{2,40}(?:,[^\n(]{0,30})?(?:\([^)\n]{0,40}\))?\s*[—–-]")
 
 
-def extract_parsed(document: Document, doc: Doc) -> Extraction:
-    """Claims and quotes of one document whose text has been parsed into `doc`."""
+def score_threshold(min_score: float | None) -> float:
+    """The claim score below which claims are dropped: `min_score` when given, else the shipped
+    model's cross-validated threshold if filtering helped when it was trained, else 0."""
+    if min_score is not None:
+        return min_score
+    model = scorer()
+    return model.threshold if model is not None and model.enabled else 0.0
+
+
+def extract_parsed(document: Document, doc: Doc, min_score: float | None = None) -> Extraction:
+    """Claims and quotes of one document whose text has been parsed into `doc`; claims whose
+    learned score is below the threshold (see score_threshold) are left out."""
     text = document.text
     notes: list[str] = []
     datelines = [m.span() for m in DATELINE.finditer(text)]
@@ -91,6 +102,9 @@ def extract_parsed(document: Document, doc: Doc) -> Extraction:
             )
     title_parties = [m.code for m in titled if m.kind != "organisation"]
     claims = assemble(document, doc, scored, title_parties)
+    threshold = score_threshold(min_score)
+    if threshold > 0:
+        claims = tuple(c for c in claims if c.score is None or c.score >= threshold)
     notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
 
@@ -225,9 +239,9 @@ def _resolve_class_anaphora(
     return replace(mention, items=(antecedent,), rule=mention.rule + ":class-anaphora")
 
 
-def extract_document(document: Document) -> Extraction:
+def extract_document(document: Document, min_score: float | None = None) -> Extraction:
     """Parse one document and extract its claims and quotes."""
-    return extract_parsed(document, get_nlp()(document.text))
+    return extract_parsed(document, get_nlp()(document.text), min_score)
 
 
 def extract_documents(
@@ -236,6 +250,7 @@ def extract_documents(
     prefilter: bool = False,
     n_process: int = 1,
     on_error: Callable[[Document, Exception], None] | None = None,
+    min_score: float | None = None,
 ) -> Iterator[Extraction]:
     """Extract many documents, parsing them through armstrace.nlp.parse_texts: in batches, and
     a long document in bounded pieces joined back into one Doc (offsets unchanged).
@@ -259,7 +274,7 @@ def extract_documents(
             yield Extraction(document=document, notes=(NOT_PARSED,))
             continue
         try:
-            extraction = extract_parsed(document, doc)
+            extraction = extract_parsed(document, doc, min_score)
         except Exception as exc:  # a rule's bug on odd input must cost this document only
             failed(document, exc)
             continue

@@ -47,13 +47,13 @@ _CLAIM_COLUMNS = (
     "c.document_id, c.supplier, c.recipient, c.category, c.status, c.items, c.evidence,"
     " c.evidence_start, c.evidence_end, c.sentence, c.sentence_start, c.via, c.route, c.source,"
     " c.speaker_name, c.speaker_title, c.speaker_affiliation, c.designations, c.quantity,"
-    " c.claim_date, c.rule, d.name"
+    " c.claim_date, c.rule, c.score, d.name"
 )
 _CLAIM_INSERT = (
     "INSERT INTO claims (id, document_id, supplier, recipient, category, status, items, evidence,"
     " evidence_start, evidence_end, sentence, sentence_start, via, route, source, speaker_name,"
-    " speaker_title, speaker_affiliation, designations, quantity, claim_date, rule)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " speaker_title, speaker_affiliation, designations, quantity, claim_date, rule, score)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -130,7 +130,7 @@ def _document(row: Sequence[Any]) -> Document:
 def _claim(row: Sequence[Any]) -> Claim:
     (document_id, supplier, recipient, category, status, items, evidence, evidence_start,
      evidence_end, sentence, sentence_start, via, route, source, speaker_name, speaker_title,
-     speaker_affiliation, designations, quantity, claim_date, rule,
+     speaker_affiliation, designations, quantity, claim_date, rule, score,
      document_name) = row  # fmt: skip
     return Claim(
         document_id=document_id,
@@ -153,6 +153,7 @@ def _claim(row: Sequence[Any]) -> Claim:
         claim_date=_date(claim_date),
         rule=rule,
         document_name=document_name,
+        score=score,
     )
 
 
@@ -163,6 +164,7 @@ def _claim_values(claim: Claim) -> tuple[Any, ...]:
         claim.evidence_end, claim.sentence, claim.sentence_start, _json(claim.via),
         _json(claim.route), claim.source, *_speaker_columns(claim.speaker),
         _json(claim.designations), claim.quantity, _iso(claim.claim_date), claim.rule,
+        claim.score,
     )  # fmt: skip
 
 
