@@ -1,7 +1,8 @@
 """Golden files guard extraction behaviour: every claim and quote of the texts in this folder
 and of the shipped demo corpus, with the fields a reader of the output sees and the rule that
-produced each claim, before any score filter. A change in behaviour fails here; after reviewing the diff, regenerate with
-`pytest tests/golden --update-golden` and commit the new .expected.jsonl files with the change."""
+produced each claim, before any score filter. A change in behaviour fails here; after reviewing
+the diff, regenerate with `pytest tests/golden --update-golden` and commit the new
+.expected.jsonl files with the change."""
 
 from __future__ import annotations
 
