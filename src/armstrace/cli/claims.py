@@ -133,6 +133,7 @@ def show(claim_id: str, db: str | None) -> None:
     Example:
       armstrace show 3f9a2c71
     """
+    from armstrace.ingest.pdf import locate
     from armstrace.store import open_store
 
     with open_store(db) as store:
@@ -166,6 +167,9 @@ def show(claim_id: str, db: str | None) -> None:
     else:
         marked = click.style(claim.evidence, bold=True)
     click.echo(f"evidence   {' '.join(marked.split())}")
+    where = locate(document.text, claim.evidence_start)
+    if where is not None:
+        click.echo(f"where      {where.label()} of the PDF")
     click.echo(f"document   {document.name}  {document.title or ''}")
     click.echo(
         f"           {document.url or document.origin or ''}  "

@@ -41,7 +41,13 @@ __all__ = [
 
 # Suffix → kind. Directories are searched for these only; a file named explicitly is read even
 # with another suffix (as plain text), since the user asked for it and binary input is caught.
-EXTENSIONS: dict[str, str] = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+EXTENSIONS: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".pdf": "pdf",
+}
 
 
 def expand_paths(paths: Sequence[str]) -> tuple[list[Source], list[ReadResult]]:
@@ -73,8 +79,20 @@ def expand_paths(paths: Sequence[str]) -> tuple[list[Source], list[ReadResult]]:
         elif problem is not None:
             problems.append(skipped(raw, problem))
         else:
-            sources.append(Source(origin=raw, kind=EXTENSIONS.get(path.suffix.lower(), "txt")))
+            sources.append(Source(origin=raw, kind=_kind(path)))
     return sources, problems
+
+
+def _kind(path: Path) -> str:
+    """A file's kind from its suffix; a PDF named without one is known by its signature."""
+    kind = EXTENSIONS.get(path.suffix.lower())
+    if kind is not None:
+        return kind
+    try:
+        with path.open("rb") as handle:
+            return "pdf" if handle.read(5) == b"%PDF-" else "txt"
+    except OSError:
+        return "txt"  # the reader reports why it cannot be read
 
 
 def _walk(root: Path, problems: list[ReadResult]) -> list[Source]:
@@ -110,6 +128,13 @@ def read_source(
     """Read one source into results: one per document, or one skipped result saying why."""
     if max_bytes <= 0:
         raise InputError(f"max_bytes must be a positive number of bytes, not {max_bytes}")
+    if source.kind == "pdf":  # bytes, read page by page: no text decoding first
+        from armstrace.ingest.pdf import read_pdf
+
+        try:
+            return read_pdf(source, max_bytes)
+        except Exception as exc:  # pypdf on hostile input: cost one source, say which
+            return [skipped(source.origin, f"unexpected error: {type(exc).__name__}: {exc}")]
     parser = PARSERS.get(source.kind)
     if parser is None:
         known = ", ".join(PARSERS)

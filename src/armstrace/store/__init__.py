@@ -23,6 +23,9 @@ __all__ = [
     "ALL_RECORDS",
     "DEFAULT_DATABASE",
     "ClaimFilter",
+    "DeclarationRow",
+    "EntryRow",
+    "FeedRow",
     "RecordFilter",
     "RecordRow",
     "SearchHit",
@@ -123,6 +126,45 @@ class RecordRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedRow:
+    """A watched feed's state: columns to list it by, and `body`, the JSON armstrace.watch
+    builds and reads."""
+
+    url: str
+    status: str
+    failures: float
+    last_success: str | None
+    next_attempt: str | None
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """A feed entry met by watch: its key, canonical URL, document (if stored) and dates."""
+
+    key: str
+    url: str
+    feed_url: str
+    document_id: str | None
+    feed_date: str | None
+    page_date: str | None
+    status: str  # stored | unchanged | duplicate | skipped
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRow:
+    """One line of a UNROCA report as the store keeps it; `body` is the Declaration's JSON."""
+
+    id: str
+    exporter: str | None
+    importer: str | None
+    year: int
+    category: str
+    reporter: str  # "exporter" | "importer": whose report the line is from
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     """A document that matched a full-text search, with a short extract around the match."""
 
@@ -214,6 +256,39 @@ class Store(Protocol):
     def signatures(self, document_ids: Sequence[str]) -> dict[str, str]: ...
 
     def save_signatures(self, signatures: Mapping[str, str]) -> None: ...
+
+    # armstrace watch and UNROCA declarations (version 6)
+
+    def feed_states(self) -> dict[str, str]: ...
+
+    def save_feed_state(self, row: FeedRow) -> None: ...
+
+    def seen_entries(self, keys: Sequence[str], urls: Sequence[str]) -> set[str]: ...
+
+    def save_entries(self, rows: Sequence[EntryRow]) -> None: ...
+
+    def entry_documents(self, limit: int = 1000) -> list[str]: ...
+
+    def record_snapshots(self) -> dict[str, str]: ...
+
+    def commit_alerts(
+        self,
+        alerts: Sequence[tuple[str, str]],
+        channels: Sequence[str],
+        snapshots: Mapping[str, str],
+    ) -> int: ...
+
+    def pending_alerts(self, channel: str) -> list[tuple[str, str]]: ...
+
+    def mark_delivery(self, alert_id: str, channel: str, error: str | None) -> None: ...
+
+    def alert_bodies(self, limit: int = 100) -> list[str]: ...
+
+    def save_declarations(self, rows: Sequence[DeclarationRow]) -> int: ...
+
+    def declaration_bodies(
+        self, exporter: str | None = None, importer: str | None = None
+    ) -> list[str]: ...
 
     def close(self) -> None: ...
 

@@ -28,6 +28,7 @@ from armstrace.records import (
 )
 from armstrace.store import ALL_CLAIMS, ClaimFilter, SearchHit, StoreStats
 from armstrace.store.kb_tables import KnowledgeTables
+from armstrace.store.watch_tables import WatchTables
 from armstrace.store.where import Condition, page_bounds, where_clause
 
 # Writers wait for each other this long: a records rebuild under contention holds the lock.
@@ -199,7 +200,7 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 
 
-class SQLiteStore(KnowledgeTables):
+class SQLiteStore(KnowledgeTables, WatchTables):
     """The SQLite implementation of `armstrace.store.Store`."""
 
     def __init__(self, path: str) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from armstrace.ingest.pdf import locate
 from armstrace.serve.params import DEFAULT_LIMIT, Claims, Db, Limit, Offset
 from armstrace.serve.serialise import claim_dict, document_dict, page
 
@@ -29,4 +30,9 @@ def get_claim(claim_id: str, db: Db) -> dict[str, Any]:
     with db.open() as store:
         claim = store.claim(claim_id)
         document = store.document(claim.document_id)
-    return {**claim_dict(claim), "document_info": document_dict(document)}
+    where = locate(document.text, claim.evidence_start)
+    return {
+        **claim_dict(claim),
+        "location": None if where is None else {"page": where.page, "paragraph": where.paragraph},
+        "document_info": document_dict(document),
+    }
