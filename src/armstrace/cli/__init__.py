@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from armstrace.cli import claims, demo, export, ingest, serve, train, transfers, watch
+from armstrace.cli import claims, demo, export, ingest, serve, train, transfers, unroca, watch
 from armstrace.errors import ArmstraceError
 
 __all__ = ["main"]
@@ -47,6 +47,6 @@ def main() -> None:
     """
 
 
-for _module in (ingest, claims, demo, transfers, export, serve, train, watch):
+for _module in (ingest, claims, demo, transfers, export, serve, train, watch, unroca):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -140,11 +140,11 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
       armstrace transfer 9ff6fa3f
       armstrace transfer 9ff6fa3f --format json
     """
-    from armstrace.kb.transfer_records import get_record
+    from armstrace.kb.declarations import record_view
     from armstrace.store import open_store
 
     with open_store(db) as store:
-        record = get_record(store, record_id).to_dict()
+        record = record_view(store, record_id)
     if fmt == "json":
         echo_json(record)
         return
@@ -177,6 +177,7 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
             f"sipri       {deal['designation']} ({deal['description']}), ordered "
             f"{deal['order_year']}, delivered {years} [{deal['deal_id'][:10]}]"
         )
+    _print_unroca(r["unroca"])
     click.echo("history")
     for event in r["status_history"]:
         click.echo(
@@ -192,7 +193,33 @@ def transfer(record_id: str, db: str | None, fmt: str) -> None:
                 f"({ref['outlet'] or 'unknown outlet'}), {ref['source_kind']}: "
                 f"{ref['source'] or '(author)'}"
             )
-            click.echo(f"      “{clip(ref['evidence'], 150)}”")
+            where = ref.get("location")
+            page = f"  (page {where['page']}" if where else ""
+            if where and where["paragraph"] is not None:
+                page += f", para. {where['paragraph']}"
+            click.echo(f"      “{clip(ref['evidence'], 150)}”{page + ')' if page else ''}")
+
+
+_GAPS = {
+    "exporter_only": "declared by the exporter only",
+    "importer_only": "declared by the importer only",
+    "different_numbers": "declared by both with different numbers",
+    "": "declared by both, matching",
+}
+
+
+def _print_unroca(view: dict[str, Any]) -> None:
+    """The UN Register's view of a record, beside its SIPRI match."""
+    for row in view["rows"]:
+        numbers = f"exporter {row['exporter_items'] if row['exporter_declared'] else '-'}"
+        numbers += f", importer {row['importer_items'] if row['importer_declared'] else '-'}"
+        click.echo(
+            f"unroca      {row['year']} {row['register_name']}: {_GAPS[row['gap']]} ({numbers})"
+        )
+    if view["undeclared"]:
+        click.echo(
+            "unroca      UNDECLARED: delivered, but neither side declared it to the Register"
+        )
 
 
 _ROLES = {

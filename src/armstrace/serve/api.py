@@ -14,6 +14,7 @@ from armstrace.serve.routes import (
     documents,
     export,
     ingest,
+    register,
     search,
     stats,
     transfers,
@@ -21,7 +22,7 @@ from armstrace.serve.routes import (
 from armstrace.serve.settings import require_read
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_read)])
-for resource in (stats, documents, claims, transfers, actors, search, charts, export):
+for resource in (stats, documents, claims, transfers, actors, search, charts, export, register):
     router.include_router(resource.router)
 
 write_router = APIRouter(prefix="/api")

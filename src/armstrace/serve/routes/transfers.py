@@ -36,7 +36,8 @@ def list_transfers(
 
 @router.get("/transfers/{record_id}", summary="One transfer record by id or unique prefix")
 def get_transfer(record_id: str, db: Db) -> dict[str, Any]:
-    records = require_records()
+    require_records()
+    from armstrace.kb.declarations import record_view
+
     with db.open() as store:
-        result: dict[str, Any] = records.get_record(store, record_id).to_dict()
-    return result
+        return record_view(store, record_id)

@@ -118,6 +118,7 @@ async function claimCard(raw, getDoc, { denial = false } = {}) {
         url ? " · " : "", url ? externalLink(url, "original article") : null)),
     speakerLine(claim),
     evidenceParagraph(claim, text),
+    claim.location ? h("div", { class: "location" }, "In the PDF: ", locationLabel(claim.location)) : null,
     claim.items && claim.items.length ? h("div", { class: "items" }, "Items: ", claim.items.join(", ")) : null,
     claim.quantity ? h("div", { class: "items" }, "Quantity: ", typeof claim.quantity === "string" ? claim.quantity : claim.quantity.text || "") : null,
     quoteList(doc && doc.quotes));
@@ -146,6 +147,37 @@ function sipriList(sipri) {
         h("td", {}, d.deal_id ?? ""), h("td", {}, d.designation ?? ""), h("td", {}, d.description ?? ""),
         h("td", {}, d.order_year ?? ""), h("td", {}, Array.isArray(d.delivery_years) ? d.delivery_years.join(", ") : d.delivery_years ?? ""),
         h("td", {}, d.number ?? ""))))));
+}
+
+export function locationLabel(location) {
+  const page = `page ${location.page}`;
+  return location.paragraph === null || location.paragraph === undefined ? page : `${page}, paragraph ${location.paragraph}`;
+}
+
+const GAPS = {
+  exporter_only: "declared by the exporter only",
+  importer_only: "declared by the importer only",
+  different_numbers: "declared by both, with different numbers",
+  "": "declared by both, matching",
+};
+
+// What the UN Register of Conventional Arms says about the record (armstrace import-unroca).
+function unrocaList(unroca) {
+  if (!unroca) return null;
+  const heading = h("h3", {}, "UN Register (UNROCA)");
+  if (!unroca.rows.length) {
+    const note = unroca.undeclared
+      ? "Undeclared: delivered, but neither the exporter nor the importer declared it to the Register."
+      : "No declaration to the Register for this pair, category and years.";
+    return h("section", { class: ["unroca", unroca.undeclared ? "undeclared" : null] }, heading, h("p", { class: unroca.undeclared ? "warning" : "muted" }, note));
+  }
+  return h("section", { class: "unroca" }, heading,
+    h("table", {}, h("thead", {}, h("tr", {}, ["Year", "Register category", "Exporter's report", "Importer's report", "Verdict", "Description"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, unroca.rows.map((r) => h("tr", { class: r.verdict === "mirror_gap" ? "mirror-gap" : null },
+        h("td", {}, String(r.year ?? "")), h("td", {}, r.register_name ?? ""),
+        h("td", {}, r.exporter_declared ? String(r.exporter_items ?? "?") : "—"),
+        h("td", {}, r.importer_declared ? String(r.importer_items ?? "?") : "—"),
+        h("td", {}, GAPS[r.gap] ?? r.verdict), h("td", {}, (r.descriptions || []).join("; ")))))));
 }
 
 export async function renderRecord(container, record, source) {
@@ -179,7 +211,7 @@ export async function renderRecord(container, record, source) {
     embargoList(record.embargo),
     h("section", {}, h("h3", {}, `Supporting claims (${claims.length})`), claims.length ? claims : h("p", { class: "muted" }, "None.")),
     denials.length ? h("section", {}, h("h3", {}, `Denials (${denials.length})`), denials) : null,
-    sipriList(record.sipri), reasons, history);
+    sipriList(record.sipri), unrocaList(record.unroca), reasons, history);
 }
 
 export async function renderClaims(container, heading, claims, source) {
