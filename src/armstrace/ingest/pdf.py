@@ -208,6 +208,7 @@ def locate(text: str, offset: int) -> Location | None:
         return None
     page = text.count(PAGE_BREAK, 0, offset) + 1
     paragraph = None
-    for match in _STORED_PARAGRAPH.finditer(text, 0, offset):
+    # endpos one past the offset: the look-ahead of a number right before the evidence needs it
+    for match in _STORED_PARAGRAPH.finditer(text, 0, min(len(text), offset + 1)):
         paragraph = int(match.group(1))
     return Location(page, paragraph)
