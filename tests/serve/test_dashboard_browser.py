@@ -286,3 +286,42 @@ def test_report_renders_offline(page: Any, database: Path, tmp_path: Path) -> No
     assert page.locator("table.all-records tbody tr").count() > 0
     assert recorder.outside((out.as_uri(),)) == []
     assert recorder.errors == []
+
+
+@pytest.fixture(scope="module")
+def register_server(database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo database with the UNROCA test reports imported (tests/kb/fixtures/unroca)."""
+    from armstrace.kb.declarations import import_unroca
+    from armstrace.store import open_store
+
+    db = tmp_path_factory.mktemp("register") / "armstrace.db"
+    shutil.copyfile(database, db)
+    fixtures = Path(__file__).parents[1] / "kb" / "fixtures" / "unroca"
+    with open_store(db) as store:
+        import_unroca(store, sorted(fixtures.glob("*.json")) + sorted(fixtures.glob("*.html")))
+    yield from _serve(create_app(str(db)))
+
+
+def test_the_record_view_shows_the_un_register_beside_sipri(
+    page: Any, register_server: str
+) -> None:
+    _open(page, register_server + "/")
+    records = page.evaluate(
+        "async () => (await (await fetch('/api/transfers?supplier=DEU&recipient=UKR"
+        "&category=armoured_vehicle')).json()).items.map((r) => r.id)"
+    )
+    assert records, "the demo corpus has Germany's tanks for Ukraine"
+    page.goto(f"{register_server}/#record={records[0]}")
+    page.wait_for_selector("#record section.unroca table", timeout=10_000)
+    section = page.inner_text("#record section.unroca")
+    assert "declared by both, with different numbers" in section
+    assert page.locator("#record section.unroca tr.mirror-gap").count() >= 1
+    assert page.locator("#record section.sipri").count() == 1
+    french = page.evaluate(
+        "async () => (await (await fetch('/api/transfers?supplier=FRA&recipient=UKR"
+        "&category=artillery')).json()).items.map((r) => r.id)"
+    )
+    page.goto(f"{register_server}/#record={french[0]}")
+    page.wait_for_selector("#record section.unroca table", timeout=10_000)
+    assert "<b>155 mm</b>" in page.inner_text("#record section.unroca")  # shown as text
+    _assert_inert(page, "#record")
