@@ -685,3 +685,31 @@ def test_a_later_report_outranks_a_possible_transfer() -> None:
     )
     (claim,) = extract_document(Document.make(text, "t")).claims
     assert claim.status == "delivered"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a pronoun that opens its sentence stands for the party the sentence before was about
+        (
+            "Turkey has become a leading seller of armed drones. It delivered Bayraktar TB2"
+            " drones to Azerbaijan in 2020.",
+            ("TUR", "AZE", "uav"),
+        ),
+        # a definite description stands for a party of its kind: its own sentence first
+        (
+            "Iran has not commented, but the country has in the past denied sending weapons to"
+            " the Houthis.",
+            ("IRN", "Houthis", "military_equipment_unspecified"),
+        ),
+        (
+            "Saudi Arabia wants to widen its circle of suppliers. The kingdom has ordered 100 K9"
+            " howitzers from South Korea.",
+            ("KOR", "SAU", "artillery"),
+        ),
+    ],
+)
+def test_pronouns_and_descriptions_resolve_through_the_discourse(
+    text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(text)

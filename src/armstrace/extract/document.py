@@ -87,6 +87,7 @@ def extract_parsed(document: Document, doc: Doc, min_score: float | None = None)
             list_open = True
         elif any(m.items for m in mentions) and mentions[0].rule != "list":
             list_open = False
+        index.discourse.remember(sent)
         for mention in mentions:
             attribution = source_at(attributions, doc[mention.trigger].idx)
             if attribution is not None and attribution.is_question:

@@ -121,6 +121,9 @@ def party(token: Token, index: SentenceIndex) -> ActorMention | None:
         located = _located_group(token, index)
         if located is not None:
             return located
+    described = index.discourse.description(token)
+    if described is not None:
+        return described
     if token.lower_ in PARTY_NOUNS or token.lemma_.lower() in PARTY_NOUNS or token.ent_type_:
         for child in token.children:
             if child.dep_ in MODIFIER_DEPS and child.i in index.actor_at:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from armstrace.extract.discourse import Discourse
 from armstrace.records import ActorMention, ItemMention, PlaceMention
 
 __all__ = ["SentenceIndex", "TransferMention", "children", "preps"]
@@ -59,6 +60,7 @@ class SentenceIndex:
         self.actor_at: dict[int, ActorMention] = _token_map(doc, actors)
         self.item_at: dict[int, ItemMention] = _token_map(doc, items)
         self.place_at: dict[int, PlaceMention] = _token_map(doc, places)
+        self.discourse = Discourse(self.actor_at)  # what the sentences read so far were about
 
 
 def _token_map(doc: Doc, mentions: Iterable[ActorMention | ItemMention | PlaceMention]) -> dict:

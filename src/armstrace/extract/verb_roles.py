@@ -72,6 +72,15 @@ def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
     return [head, *(c for c in head.conjuncts if c.i < head.i)]
 
 
+def _leads(subject: Token) -> bool:
+    """A subject of the sentence's main clause or of a clause coordinated with it, not of a
+    clause reported or embedded inside it."""
+    verb = subject.head
+    while verb.dep_ == "conj":
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -173,6 +182,14 @@ def _read_frame(verb: Token, entry: TriggerEntry, sent: Span, index: SentenceInd
             subject_parties = parties(antecedent, index)
             subject_step = "pronoun"
             pronoun = not subject_parties
+        elif antecedent is None and not passive and _leads(subject):
+            # "Turkey is the biggest seller. It delivered TB2s to Azerbaijan in 2020": a
+            # pronoun that opens its clause stands for what the sentences before were about.
+            found = index.discourse.antecedent(subject)
+            if found is not None:
+                subject_parties = [found]
+                subject_step = "discourse"
+                pronoun = False
     explicit = bool(subject_parties or agent_parties)
     if not subject_parties and not agent_parties and not passive and not pronoun:
         subject_parties = inherited_subject(verb, index)
