@@ -27,6 +27,17 @@ def _summary(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # proliferation goods: material, reactors and centrifuges are `other`, designs technology
+        ("Paris shipped enriched uranium to Baghdad.", [("enriched uranium", "other")]),
+        ("Moscow built a research reactor there.", [("research reactor", "other")]),
+        ("The network sold used centrifuges.", [("centrifuges", "other")]),
+        ("They bought centrifuge designs.", [("centrifuge designs", "technology")]),
+        ("Firms sold dual-use chemicals.", [("dual-use chemicals", "other")]),
+        # equipment that packages list
+        ("It includes secure communications.", [("secure communications", "other")]),
+        ("It includes surveillance systems.", [("surveillance systems", "sensor")]),
+        ("It adds 40 riverine boats.", [("riverine boats", "ship")]),
+        ("Russia offers technical help.", [("technical help", "technology")]),
         # ammunition versus the guns and launchers that fire it
         ("Seoul quietly sold 155mm shells to a third party.", [("155mm shells", "ammunition")]),
         ("The depot held 122 mm artillery rounds.", [("122 mm artillery rounds", "ammunition")]),
