@@ -713,3 +713,22 @@ def test_pronouns_and_descriptions_resolve_through_the_discourse(
     text: str, expected: tuple[str, str, str]
 ) -> None:
     assert expected in triples(text)
+
+
+def _claims_at(text: str, url: str) -> dict[tuple[str | None, str | None, str], str]:
+    extraction = extract_document(Document.make(text, "t", url=url), min_score=0.0)
+    return {(c.supplier, c.recipient, c.category): c.rule for c in extraction.claims}
+
+
+def test_we_is_the_government_that_speaks() -> None:
+    text = (
+        "Ukraine needs more air defence before the winter. We continue to send them Stinger"
+        " missiles. The department also announced a drawdown of Javelin missiles for Ukraine."
+    )
+    found = _claims_at(text, "https://www.defense.gov/News/Transcripts/briefing/")
+    assert found[("USA", "UKR", "air_defence")].startswith("verb:supply:speaker-object")
+    assert ":filled" not in found[("USA", "UKR", "small_arms")]  # the department is the USA
+    # on a news site nobody named speaks: "we" is the paper's own voice and names no party
+    # (the makers of the systems still supply them, by the discourse rules)
+    found = _claims_at(text, "https://news.example.com/a/1")
+    assert not any("speaker" in rule for rule in found.values())

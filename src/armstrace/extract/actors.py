@@ -439,3 +439,37 @@ def actor_kind(code: str) -> ActorKind:
 def all_actors() -> list[Actor]:
     """Every shipped actor, states first, in file order."""
     return list(_index().actors.values())
+
+
+OFFICIAL_DOMAINS_FILE = "official_domains.yaml"
+
+
+@cache
+def _official_domains() -> dict[str, str]:
+    data = load_yaml(OFFICIAL_DOMAINS_FILE)
+    require(
+        isinstance(data, dict) and isinstance(data.get("domains"), dict) and len(data) == 1,
+        OFFICIAL_DOMAINS_FILE,
+        "expected one mapping `domains` of suffix -> code",
+    )
+    known = _index().actors
+    out: dict[str, str] = {}
+    for suffix, code in data["domains"].items():
+        require(code in known, OFFICIAL_DOMAINS_FILE, f"{suffix}: unknown code {code!r}")
+        out[str(suffix).lower()] = code
+    return out
+
+
+def official_state(url: str | None) -> str | None:
+    """The state whose government publishes at `url` ("https://www.defense.gov/...": USA), by
+    the longest matching domain suffix of official_domains.yaml; None for other sites."""
+    if not url:
+        return None
+    host = re.sub(r"^[a-z]+://", "", url.strip().lower()).split("/", 1)[0].split(":", 1)[0]
+    labels = host.split(".")
+    domains = _official_domains()
+    for start in range(len(labels)):
+        code = domains.get(".".join(labels[start:]))
+        if code is not None:
+            return code
+    return None

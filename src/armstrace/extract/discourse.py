@@ -7,7 +7,7 @@ sentence by sentence, in order, and decides no roles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
@@ -16,12 +16,17 @@ from armstrace.records import ActorMention
 
 __all__ = ["DEFINITE_GROUP_NOUNS", "DEFINITE_STATE_NOUNS", "Discourse"]
 
+FIRST_PERSON = frozenset({"we", "us", "our"})
+OBJECT_PRONOUNS = frozenset({"them"})
 REACH = 3  # sentences back that a pronoun or a description may look for what it stands for
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # "the country", "the kingdom": a state named before; "the group", "the militia": a group.
 DEFINITE_STATE_NOUNS = frozenset(
     {"country", "nation", "kingdom", "republic", "emirate", "island", "regime", "junta"}
 )
+# "the department announced a drawdown for Ukraine": an office of the government that speaks
+# (the speaker's, else the publisher's), else of the state the story was just about.
+DEFINITE_OFFICE_NOUNS = frozenset({"department", "ministry", "administration"})
 DEFINITE_GROUP_NOUNS = frozenset(
     {"group", "militia", "movement", "organisation", "organization", "rebels", "militants"}
 )
@@ -32,6 +37,9 @@ class Discourse:
     """The parties of the sentences read so far: each sentence's subject party, in order."""
 
     actor_at: dict[int, ActorMention]  # the document's party mentions by token index
+    # the state a first-person "we" speaks for at a character offset (its speaker's), if known
+    speaker_state: Callable[[int], ActorMention | None] | None = None
+    publisher: str | None = None  # the state whose government publishes the document
     subjects: list[tuple[int, ActorMention]] = field(default_factory=list)  # (sentence no., party)
     mentions: list[tuple[int, ActorMention]] = field(default_factory=list)
     sentence: int = 0
@@ -84,11 +92,49 @@ class Discourse:
         end = token.idx + len(token.text)
         return replace(found, start=token.idx, end=end, text=token.text, form="anaphor")
 
+    def first_person(self, token: Token) -> ActorMention | None:
+        """ "We continue to send ...", "our partners": the state the speaker speaks for."""
+        if self.speaker_state is None:
+            return None
+        found = self.speaker_state(token.idx)
+        if found is None:
+            return None
+        end = token.idx + len(token.text)
+        return replace(found, start=token.idx, end=end, text=token.text, form="speaker")
+
+    def object_pronoun(self, token: Token) -> ActorMention | None:
+        """ "send them these weapons", "deliver it to them": the party named last before, in
+        this sentence or the ones just before, that is not the clause's own subject."""
+        subject = (
+            next((c for c in token.head.children if c.dep_ in SUBJECT_DEPS), None)
+            if token.dep_ in ("dobj", "dative")
+            else None
+        )
+        skip = set()
+        if subject is not None:
+            own = self.actor_at.get(subject.i) or (
+                self.first_person(subject) if subject.lower_ in FIRST_PERSON else None
+            )
+            if own is not None:
+                skip.add(own.code)
+        for i in range(token.i - 1, token.sent.start - 1, -1):
+            actor = self.actor_at.get(i)
+            if actor is not None and actor.code not in skip and actor.kind != "organisation":
+                return self._at(actor, token)
+        found = self._recent(self.mentions, None, frozenset(skip))
+        return self._at(found, token) if found is not None else None
+
+    @staticmethod
+    def _at(actor: ActorMention, token: Token) -> ActorMention:
+        end = token.idx + len(token.text)
+        return replace(actor, start=token.idx, end=end, text=token.text, form="anaphor")
+
     def description(self, token: Token) -> ActorMention | None:
         """ "the kingdom", "the group": a definite noun of a state or a group, with no party of
         its own, stands for the last one of its kind."""
         lemma = token.lemma_.lower()
-        if lemma in DEFINITE_STATE_NOUNS:
+        office = lemma in DEFINITE_OFFICE_NOUNS
+        if lemma in DEFINITE_STATE_NOUNS or office:
             kind = "state"
         elif lemma in DEFINITE_GROUP_NOUNS or token.lower_ in DEFINITE_GROUP_NOUNS:
             kind = "group"
@@ -98,6 +144,13 @@ class Discourse:
             return None
         if any(c.dep_ in ("compound", "poss", "prep", "appos") for c in token.children):
             return None  # "the Gulf kingdom of Bahrain", "the Wagner group" name their own
+        if office:
+            speaking = self.first_person(token)
+            if speaking is not None:
+                return speaking
+            if self.publisher is not None:
+                end = token.idx + len(token.text)
+                return ActorMention(token.idx, end, token.text, self.publisher, form="speaker")
         sent = token.sent
         for i in range(token.i - 1, sent.start - 1, -1):
             actor = self.actor_at.get(i)

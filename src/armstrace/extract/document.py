@@ -7,13 +7,13 @@ claims. It parses with the cached spaCy model and never touches the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
-from armstrace.extract.actors import find_actors
-from armstrace.extract.attribution import find_quotes, sentence_sources, source_at
+from armstrace.extract.actors import find_actors, official_state
+from armstrace.extract.attribution import Attribution, find_quotes, sentence_sources, source_at
 from armstrace.extract.claim_score import scorer
 from armstrace.extract.claims import ScoredMention, assemble
 from armstrace.extract.dates import claim_date
@@ -29,7 +29,7 @@ from armstrace.extract.transfers import (
     transit_sentence,
 )
 from armstrace.nlp import get_nlp, parse_texts
-from armstrace.records import Document, Extraction, ItemMention, Quote
+from armstrace.records import ActorMention, Document, Extraction, ItemMention, Quote, Speaker
 
 NOT_PARSED = "prefilter: no arms keywords, not parsed"
 
@@ -70,6 +70,9 @@ def extract_parsed(document: Document, doc: Doc, min_score: float | None = None)
     attributions = sentence_sources(doc, quotes, url=document.url)
     parties = [m for m in actors if m.kind != "organisation"]
     index = SentenceIndex(doc, parties, items, places)
+    publisher = official_state(document.url)
+    index.discourse.publisher = publisher
+    index.discourse.speaker_state = _speaker_states(attributions, publisher)
     scored: list[ScoredMention] = []
     list_open = False
     for sent in doc.sents:
@@ -108,6 +111,36 @@ def extract_parsed(document: Document, doc: Doc, min_score: float | None = None)
         claims = tuple(c for c in claims if c.score is None or c.score >= threshold)
     notes.extend(_quotation_notes(text, quotes))
     return Extraction(document=document, claims=claims, quotes=quotes, notes=tuple(notes))
+
+
+def _speaker_states(
+    attributions: Sequence[Attribution], publisher: str | None
+) -> Callable[[int], ActorMention | None]:
+    """The state a first-person "we" speaks for at an offset: its speaker's, from their name,
+    title and affiliation ("Pentagon Press Secretary John Kirby": the United States), else
+    the government that publishes the document (an official domain) when nobody else is quoted
+    there: the author, a transcript's speaker or the document's own."""
+    cache: dict[Speaker, ActorMention | None] = {}
+    official = ActorMention(start=0, end=0, text=publisher, code=publisher) if publisher else None
+
+    def state_at(offset: int) -> ActorMention | None:
+        attribution = source_at(attributions, offset)
+        speaker = attribution.speaker if attribution is not None else None
+        if speaker is None:
+            return official
+        if speaker not in cache:
+            words = " ".join(p for p in (speaker.title, speaker.affiliation, speaker.name) if p)
+            states = [m for m in find_actors(words) if m.kind == "state"]
+            cache[speaker] = states[0] if len({m.code for m in states}) == 1 else None
+        own = cache[speaker]
+        if own is None and attribution is not None and attribution.kind in OWN_VOICE:
+            return official
+        return own
+
+    return state_at
+
+
+OWN_VOICE = frozenset({"transcript", "document", "none"})
 
 
 ROUTE_REACH = 300  # characters after a transfer's sentence in which its route may be named
@@ -199,18 +232,32 @@ def _items_before(mention: TransferMention, items: list[ItemMention]) -> list[It
 
 # Nouns that count an earlier named system without naming it: "took delivery of its first batch"
 BATCH_NOUNS = frozenset({"batch", "tranche", "lot", "consignment", "shipment", "delivery"})
+# Nouns that stand for a named system only under a definite determiner: "supplied the system
+# to Finland", "sold the platform", "the type" (not "a system of checks").
+SYSTEM_NOUNS = frozenset({"system", "platform", "type", "model", "variant", "design"})
+DEFINITE_WORDS = frozenset({"the", "this", "these", "that", "those"})
 
 
 def _resolve_batch(mention: TransferMention, doc: Doc, items: list[ItemMention]) -> TransferMention:
     """ "Poland ordered 24 TB2 drones. It took delivery of its first batch in October.": an
-    item-less transfer of a batch moves the named system mentioned last before it."""
+    item-less transfer of a batch, or of "the system", moves the named system mentioned last
+    before it."""
     trigger = doc[mention.trigger]
     if mention.supplier is None and mention.recipient is None:
         return mention
     counted = [
         t
         for t in trigger.subtree
-        if t.lemma_.lower() in BATCH_NOUNS and t.pos_ == "NOUN" and t.i != trigger.i
+        if t.pos_ == "NOUN"
+        and t.i != trigger.i
+        and (
+            t.lemma_.lower() in BATCH_NOUNS
+            or (
+                t.lemma_.lower() in SYSTEM_NOUNS
+                and t.dep_ in ("dobj", "nsubjpass", "pobj")
+                and any(c.dep_ == "det" and c.lower_ in DEFINITE_WORDS for c in t.children)
+            )
+        )
     ]
     if not counted or any(c.lower_ == "of" for t in counted for c in t.children):
         return mention  # "a shipment of rifles" names its items itself

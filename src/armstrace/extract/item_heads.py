@@ -3,7 +3,7 @@ words that only modify a place or an activity ("ammunition depots"). It decides 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from spacy.tokens import Token
 
@@ -21,13 +21,18 @@ NOT_MOVED_UNDER = frozenset(
 )
 
 
-def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
+def item_heads(
+    tokens: Iterable[Token],
+    index: SentenceIndex,
+    skip: Callable[[Token], bool] | None = None,
+) -> list[Token]:
     """Tokens of the given subtrees that belong to item mentions, one token per mention; an
-    item word that only modifies a place or an activity ("ammunition depots") is left out."""
+    item word that only modifies a place or an activity ("ammunition depots") is left out, and
+    so are the subtrees of tokens for which `skip` is true."""
     seen: set[int] = set()
     heads: list[Token] = []
     for root in tokens:
-        for token in root.subtree:
+        for token in _subtree(root, skip):
             mention = index.item_at.get(token.i)
             if mention is not None and id(mention) not in seen:
                 seen.add(id(mention))
@@ -35,6 +40,19 @@ def item_heads(tokens: Iterable[Token], index: SentenceIndex) -> list[Token]:
                 if not _modifies_other(head, index):
                     heads.append(head)
     return heads
+
+
+def _subtree(root: Token, skip: Callable[[Token], bool] | None) -> Iterable[Token]:
+    if skip is None:
+        yield from root.subtree
+        return
+    stack = [root]
+    while stack:
+        token = stack.pop()
+        if skip(token):
+            continue
+        yield token
+        stack.extend(token.children)
 
 
 def _modifies_other(head: Token, index: SentenceIndex) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from armstrace.extract.discourse import FIRST_PERSON, OBJECT_PRONOUNS
 from armstrace.extract.transfer_common import MODIFIER_DEPS, SentenceIndex
 from armstrace.records import ActorMention
 
@@ -121,6 +122,8 @@ def party(token: Token, index: SentenceIndex) -> ActorMention | None:
         located = _located_group(token, index)
         if located is not None:
             return located
+    if token.lower_ in OBJECT_PRONOUNS and token.dep_ in ("dobj", "dative", "pobj"):
+        return index.discourse.object_pronoun(token)
     described = index.discourse.description(token)
     if described is not None:
         return described
@@ -247,8 +250,11 @@ def possessors(items: Sequence[Token], index: SentenceIndex) -> list[ActorMentio
         for child in (*item.children, *(carrier.children if carrier is not item else ())):
             if child.dep_ != "poss":
                 continue
-            owner = pronoun_antecedent(child, index) if child.pos_ == "PRON" else child
-            mention = party(owner, index) if owner is not None else None
+            if child.lower_ in FIRST_PERSON:  # "our ammunition", in a government's voice
+                mention = index.discourse.first_person(child)
+            else:
+                owner = pronoun_antecedent(child, index) if child.pos_ == "PRON" else child
+                mention = party(owner, index) if owner is not None else None
             if mention is not None and mention not in out:
                 out.append(mention)
     return out

@@ -4,6 +4,7 @@ It decides roles only: status, attribution and grouping come later."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -55,6 +56,18 @@ def _own_clause(token: Token) -> bool:
         and token.pos_ == "VERB"
         and any(c.dep_ in OBJECT_DEPS for c in token.children)
     )
+
+
+def _clause_of_party(index: SentenceIndex) -> Callable[[Token], bool]:
+    """A clause whose subject is a party of its own ("information that Russia is working with
+    Iran to produce UAVs"): what it names is not the outer verb's to move."""
+
+    def test(token: Token) -> bool:
+        return token.dep_ in ("relcl", "ccomp", "advcl", "acl") and any(
+            c.dep_ in SUBJECT_DEPS and c.i in index.actor_at for c in token.children
+        )
+
+    return test
 
 
 def _antecedent(pronoun: Token, clause: Token) -> list[Token]:
@@ -145,10 +158,14 @@ def _read_frame(verb: Token, entry: TriggerEntry, sent: Span, index: SentenceInd
         while acl_head.dep_ == "conj" and acl_head.head.pos_ in ("NOUN", "PROPN"):
             acl_head = acl_head.head
         theme_roots.append(acl_head)
-    heads = item_heads(theme_roots, index)
+    heads = item_heads(theme_roots, index, skip=_clause_of_party(index))
     if not heads:
         # Parser slips: the item sits elsewhere under the verb, but not in another clause.
-        heads = item_heads([c for c in verb.children if not (objects and _own_clause(c))], index)
+        heads = item_heads(
+            [c for c in verb.children if not (objects and _own_clause(c))],
+            index,
+            skip=_clause_of_party(index),
+        )
     elif theme_roots:
         # "providing Russia with drones, guided aerial bombs and ammunition": the parser can read
         # an item word ("guided") as a verb coordinated with the trigger; it continues the list.
@@ -166,6 +183,11 @@ def _read_frame(verb: Token, entry: TriggerEntry, sent: Span, index: SentenceInd
                     break
     subject_parties = [] if passive else parties(subject, index)
     subject_step = "subject"
+    if not subject_parties and not passive and subject is not None and subject.lower_ == "we":
+        # "We continue to send them air defence": the state the speaker speaks for.
+        speaker = index.discourse.first_person(subject)
+        if speaker is not None:
+            subject_parties, subject_step = [speaker], "speaker"
     agent_parties = parties(agent, index)
     pronoun = subject is not None and subject.lower_ in PRONOUN_SUBJECTS
     if not subject_parties and subject is not None and subject.lower_ in ("it", "they"):
