@@ -7,12 +7,13 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 INSTALL_DEPS := pyproject.toml constraints.txt
 
-.PHONY: demo test lint typecheck unit bench browser train clean help
+.PHONY: demo test lint typecheck unit bench browser postgres train clean help
 
 help:
 	@echo "make demo   - install into $(VENV) and run 'armstrace demo' on the sample corpus"
 	@echo "make test   - install with test extras and run ruff, mypy and pytest"
 	@echo "make bench  - run the extraction benchmark (writes docs/performance.md figures)"
+	@echo "make bench-scale - the scale-out benchmarks of docs/scale.md (long: see there)"
 	@echo "make train  - refit the learned claim score on the gold corpora (data/claim_score.json)"
 
 $(BIN)/python:
@@ -48,7 +49,12 @@ browser:
 	    echo "note: chromium is not installed; the browser tests will be skipped"; \
 	  fi; }
 
-unit: $(VENV)/.installed-test browser
+# The store, kb, serve and CLI tests also run on PostgreSQL: tools/test-postgres starts Debian's
+# cluster (installing it when root and missing) and makes the tests' role and database.
+postgres:
+	@tools/test-postgres
+
+unit: $(VENV)/.installed-test browser postgres
 	$(BIN)/pytest
 
 test: lint typecheck unit

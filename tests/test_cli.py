@@ -47,8 +47,8 @@ def run(*args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_ingest_then_claims_lists_the_transfer(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "arms.db")
+def test_ingest_then_claims_lists_the_transfer(corpus: Path, db_url: str) -> None:
+    db = db_url
     code, out = run("ingest", "--db", db, str(corpus))
     assert code == 0, out
     assert "2 stored" in out and "1 skipped" in out
@@ -73,8 +73,8 @@ def test_ingest_then_claims_lists_the_transfer(corpus: Path, tmp_path: Path) -> 
     assert "PRK" in out and "shells" in out and "example.org" in out
 
 
-def test_reingest_changes_nothing(corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "arms.db")
+def test_reingest_changes_nothing(corpus: Path, db_url: str) -> None:
+    db = db_url
     run("ingest", "--db", db, str(corpus))
     _, first = run("claims", "--db", db, "--format", "json")
     code, out = run("ingest", "--db", db, str(corpus))
@@ -142,8 +142,8 @@ def test_unknown_actor_filter_is_a_clear_error(tmp_path: Path) -> None:
     assert "unknown actor" in out
 
 
-def test_show_unknown_claim_is_a_clear_error(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+def test_show_unknown_claim_is_a_clear_error(db_url: str) -> None:
+    db = db_url
     code, out = run("show", "deadbeef00", "--db", db)
     assert code != 0
     assert "error:" in out

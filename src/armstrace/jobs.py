@@ -1,4 +1,5 @@
 """Library-level jobs that the CLI and the API call: ingest a batch, extract without storing.
+(`armstrace batch`, for archives, is armstrace.batch.)
 
 Each job reads sources, extracts and (for ingest) stores one document per transaction, and
 returns a report of what happened to every input. A failed document is recorded and skipped;
@@ -75,34 +76,25 @@ def read_documents(
     sources, failed = expand_paths(paths)
     for result in failed:
         report.outcomes.append(Outcome(result.origin, "skipped", result.reason))
-    seen: dict[str, str] = {}
-    for source in sources:
-        try:
-            results = read_source(source, stdin=stdin, max_bytes=max_bytes)
-        except ArmstraceError as exc:
-            report.outcomes.append(Outcome(source.origin, "skipped", str(exc)))
-            results = []
-        for result in results:
-            if result.document is None:
-                report.outcomes.append(
-                    Outcome(result.origin, "skipped", result.reason, warnings=result.warnings)
-                )
-                continue
-            document = result.document
-            if document.id in seen:
-                report.outcomes.append(
-                    Outcome(
-                        result.origin,
-                        "duplicate",
-                        f"same content as {seen[document.id]}",
-                        document.name,
+
+    def found() -> Iterator[tuple[Document, tuple[str, ...], str]]:
+        for source in sources:
+            try:
+                results = read_source(source, stdin=stdin, max_bytes=max_bytes)
+            except ArmstraceError as exc:
+                report.outcomes.append(Outcome(source.origin, "skipped", str(exc)))
+                results = []
+            for result in results:
+                if result.document is None:
+                    report.outcomes.append(
+                        Outcome(result.origin, "skipped", result.reason, warnings=result.warnings)
                     )
-                )
-                continue
-            seen[document.id] = document.name
-            yield document, result.warnings, result.origin
-        if on_source is not None:
-            on_source(source)
+                    continue
+                yield result.document, result.warnings, result.origin
+            if on_source is not None:
+                on_source(source)
+
+    yield from distinct(found(), report)
 
 
 def extract_stream(
@@ -172,29 +164,43 @@ def store_extractions(
         )
 
 
-def ingest_paths(
-    paths: Sequence[str],
+def distinct(
+    items: Iterable[tuple[Document, tuple[str, ...], str]], report: IngestReport
+) -> Iterator[tuple[Document, tuple[str, ...], str]]:
+    """The first of each document in a batch; later copies (same content id) are recorded as
+    duplicates, with the one they copy."""
+    seen: dict[str, str] = {}
+    for document, warnings, origin in items:
+        if document.id in seen:
+            reason = f"same content as {seen[document.id]}"
+            report.outcomes.append(Outcome(origin, "duplicate", reason, document.name))
+            continue
+        seen[document.id] = document.name
+        yield document, warnings, origin
+
+
+def ingest_documents(
+    items: Iterable[tuple[Document, tuple[str, ...], str]],
     store: Store,
+    report: IngestReport | None = None,
     *,
-    stdin: TextIO | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    on_source: Callable[[Source], None] | None = None,
     prefilter: bool = False,
     min_score: float | None = None,
 ) -> IngestReport:
-    """Read, extract and store every document under `paths`; one transaction per document.
+    """Extract and store (document, warnings, origin) items, one transaction per document: the
+    one ingest of the CLI and the API. Copies within the batch are duplicates, documents already
+    stored are unchanged, and a document that fails is skipped with its reason.
 
     The transfer records are rebuilt at the end when anything changed, and also at the start
     when an earlier run stored documents but was stopped before rebuilding them.
     """
     from armstrace.kb.transfer_records import refresh_if_stale
 
+    report = report if report is not None else IngestReport()
     refresh_if_stale(store)
-    report = IngestReport()
-    found = read_documents(paths, report, stdin=stdin, max_bytes=max_bytes, on_source=on_source)
 
     def new_documents() -> Iterator[tuple[Document, tuple[str, ...], str]]:
-        for document, warnings, origin in found:
+        for document, warnings, origin in distinct(items, report):
             if store.has_document(document.id):
                 report.outcomes.append(
                     Outcome(origin, "unchanged", "already stored", document.name)
@@ -206,6 +212,22 @@ def ingest_paths(
     store_extractions(extractions, store, report)
     refresh_if_stale(store)  # records follow the claims: recomputed once per batch
     return report
+
+
+def ingest_paths(
+    paths: Sequence[str],
+    store: Store,
+    *,
+    stdin: TextIO | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_source: Callable[[Source], None] | None = None,
+    prefilter: bool = False,
+    min_score: float | None = None,
+) -> IngestReport:
+    """Read every document under `paths`, then ingest them (`ingest_documents`)."""
+    report = IngestReport()
+    found = read_documents(paths, report, stdin=stdin, max_bytes=max_bytes, on_source=on_source)
+    return ingest_documents(found, store, report, prefilter=prefilter, min_score=min_score)
 
 
 def extract_paths(

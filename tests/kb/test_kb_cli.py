@@ -20,8 +20,8 @@ SIPRI = Path(__file__).parent / "fixtures" / "sipri_trade_register.csv"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = str(tmp_path / "cli.db")
+def db(db_url: str) -> str:
+    path = db_url
     with open_store(path) as store:
         for name, day, supplier, recipient, category, status in [
             ("c1", "2024-03-05", "PRK", "RUS", "ammunition", "delivered"),

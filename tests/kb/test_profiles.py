@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,8 @@ FACTS = [  # (name, day, supplier, recipient, category)
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    with open_store(tmp_path / "profiles.db") as opened:
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    with open_store(db_url) as opened:
         for name, day, supplier, recipient, category in FACTS:
             doc = Document.make(f"text of {name}", name, published=date.fromisoformat(day))
             claim = Claim(doc.id, supplier, recipient, category, "delivered", ("x",), "e", 0, 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -229,8 +230,8 @@ def test_order_independent_merge_without_model() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
-    with open_store(tmp_path / "kb.db") as opened:
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    with open_store(db_url) as opened:
         a, b, c = doc("sa", "2024-03-05"), doc("sb", "2024-03-08"), doc("sc", "2023-08-24")
         opened.save(Extraction(a, (claim(a, source="Park Min-ho"),)))
         opened.save(Extraction(b, (claim(b, status="denied", source="KCNA"),)))
@@ -291,7 +292,7 @@ def test_import_sipri_links_matching_deals(store) -> None:  # type: ignore[no-un
 # --- end to end on articles written for these tests --------------------------------------------
 
 
-def _ingest(paths: list[Path], db: Path) -> list[dict[str, object]]:
+def _ingest(paths: list[Path], db: str) -> list[dict[str, object]]:
     from armstrace.jobs import ingest_paths
 
     with open_store(db) as opened:
@@ -300,8 +301,8 @@ def _ingest(paths: list[Path], db: Path) -> list[dict[str, object]]:
 
 
 @pytest.mark.model
-def test_articles_repeating_one_transfer_make_one_record(tmp_path: Path) -> None:
-    records = _ingest(sorted(ARTICLES.glob("*.txt")), tmp_path / "e2e.db")
+def test_articles_repeating_one_transfer_make_one_record(new_db: Callable[..., str]) -> None:
+    records = _ingest(sorted(ARTICLES.glob("*.txt")), new_db("e2e"))
     (record,) = [r for r in records if r["supplier"] == "PRK" and r["category"] == "ammunition"]
     names = sorted(c["document_name"] for c in record["claims"])  # type: ignore[attr-defined]
     assert names == ["nk1-ap-original", "nk2-ap-copy", "nk3-expert"]
@@ -313,11 +314,11 @@ def test_articles_repeating_one_transfer_make_one_record(tmp_path: Path) -> None
 
 
 @pytest.mark.model
-def test_ingest_order_does_not_change_records(tmp_path: Path) -> None:
+def test_ingest_order_does_not_change_records(new_db: Callable[..., str]) -> None:
     paths = sorted(ARTICLES.glob("*.txt"))
-    forward = _ingest(paths, tmp_path / "forward.db")
-    backward = _ingest(list(reversed(paths)), tmp_path / "backward.db")
-    one_by_one = tmp_path / "single.db"
+    forward = _ingest(paths, new_db("forward"))
+    backward = _ingest(list(reversed(paths)), new_db("backward"))
+    one_by_one = new_db("single")
     for path in paths[::-1]:
         again = _ingest([path], one_by_one)
     assert forward == backward == again

@@ -30,13 +30,13 @@ def token() -> str:
 
 
 @pytest.fixture(scope="session")
-def client(demo_db: Path) -> Iterator[object]:
-    """A TestClient over the demo database: reads open, writes with TOKEN."""
+def client(demo_target: str) -> Iterator[object]:
+    """A TestClient over the demo database, on each backend: reads open, writes with TOKEN."""
     from fastapi.testclient import TestClient
 
     from armstrace.serve.app import create_app
 
     with TestClient(
-        create_app(str(demo_db), token=TOKEN), base_url="http://localhost"
+        create_app(demo_target, token=TOKEN), base_url="http://localhost"
     ) as test_client:
         yield test_client

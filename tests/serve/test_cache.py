@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from armstrace.serve.cache import ViewCache
+from armstrace.store.database import file_signature
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ class Counter:
 
 
 def test_a_view_is_computed_once_while_the_database_is_unchanged(db: str) -> None:
-    cache = ViewCache(db)
+    cache = ViewCache(lambda: file_signature(db))
     compute = Counter()
     assert cache.get("graph", compute) == b'{"n":1}'
     with sqlite3.connect(db) as reader:  # reads open and close connections: not a change
@@ -43,7 +44,7 @@ def test_a_view_is_computed_once_while_the_database_is_unchanged(db: str) -> Non
 
 
 def test_a_commit_by_any_connection_makes_the_next_request_compute(db: str) -> None:
-    cache = ViewCache(db)
+    cache = ViewCache(lambda: file_signature(db))
     compute = Counter()
     cache.get("graph", compute)
     holder = sqlite3.connect(db)  # keeps the write-ahead log from being checkpointed away
@@ -62,7 +63,7 @@ def test_a_commit_by_any_connection_makes_the_next_request_compute(db: str) -> N
 
 
 def test_keys_are_separate_and_the_oldest_entry_goes_first(db: str) -> None:
-    cache = ViewCache(db, size=2)
+    cache = ViewCache(lambda: file_signature(db), size=2)
     cache.get("a", Counter({"a": 1}))
     cache.get("b", Counter({"b": 1}))
     cache.get("a", Counter({"a": 2}))  # a hit: "a" is now the newest
@@ -73,7 +74,7 @@ def test_keys_are_separate_and_the_oldest_entry_goes_first(db: str) -> None:
 
 
 def test_concurrent_requests_for_one_view_share_one_computation(db: str) -> None:
-    cache = ViewCache(db)
+    cache = ViewCache(lambda: file_signature(db))
     release = threading.Event()
     calls = []
 
@@ -97,7 +98,7 @@ def test_concurrent_requests_for_one_view_share_one_computation(db: str) -> None
 
 
 def test_a_failure_is_raised_and_not_kept(db: str) -> None:
-    cache = ViewCache(db)
+    cache = ViewCache(lambda: file_signature(db))
 
     def broken() -> dict[str, int]:
         raise ValueError("no such table")
@@ -108,9 +109,26 @@ def test_a_failure_is_raised_and_not_kept(db: str) -> None:
 
 
 def test_clear_forgets_every_view(db: str) -> None:
-    cache = ViewCache(db)
+    cache = ViewCache(lambda: file_signature(db))
     compute = Counter()
     cache.get("graph", compute)
     cache.clear()
     cache.get("graph", compute)
     assert compute.calls == 2
+
+
+def test_on_postgres_a_stored_document_changes_the_signature(postgres_schemas) -> None:  # type: ignore[no-untyped-def]
+    from armstrace.records import Document, Extraction
+    from armstrace.store import shared_engine
+
+    engine = shared_engine(postgres_schemas())
+    try:
+        cache = ViewCache(engine.signature)
+        compute = Counter()
+        cache.get("graph", compute)
+        assert cache.get("graph", compute) == b'{"n":1}'
+        with engine.open() as store:
+            store.save(Extraction(Document.make("Rifles were delivered by road.", "r")))
+        assert cache.get("graph", compute) == b'{"n":2}'
+    finally:
+        engine.dispose()

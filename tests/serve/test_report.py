@@ -57,7 +57,7 @@ def _claim(document: Document, evidence: str, supplier: str, recipient: str, **k
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
+def store(db_url: str) -> Store:
     records = pytest.importorskip("armstrace.kb.transfer_records")
     payload = " ".join(HOSTILE)
     text = (
@@ -74,7 +74,7 @@ def store(tmp_path: Path) -> Store:
         date(2023, 6, 1),
     )
     speaker = SpeakerRecord(name=f"Kim {HOSTILE[1]}", title=HOSTILE[0], affiliation=HOSTILE[2])
-    opened = open_store(tmp_path / "report.db")
+    opened = open_store(db_url)
     opened.save(
         Extraction(
             document=hostile,
@@ -207,10 +207,10 @@ def test_md_report(store: Store, tmp_path: Path) -> None:
     assert "<" not in text.replace("&lt;", "")
 
 
-def test_report_command(store: Store, tmp_path: Path) -> None:
+def test_report_command(store: Store, db_url: str, tmp_path: Path) -> None:
     out = tmp_path / "cli.md"
     result = CliRunner().invoke(
-        report_command, ["--db", store.location, "--out", str(out), "--format", "md"]
+        report_command, ["--db", db_url, "--out", str(out), "--format", "md"]
     )
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("# armstrace report")

@@ -1,5 +1,6 @@
 """Store migrations: a new file gets every version, re-opening applies none, a failing migration
-leaves the file as it was, and a schema newer than the code is refused."""
+leaves the file as it was, and a schema newer than the code is refused; the SQLite and the
+PostgreSQL series have the same versions, and PostgreSQL upgrades the same way."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 
 from armstrace.errors import StoreError
 from armstrace.records import Document, Extraction
+from armstrace.store import database as backend
 from armstrace.store import open_store
-from armstrace.store import sqlite as backend
+from armstrace.store.dialects import Dialect, PostgresDialect, split_statements
 
 
 def applied(path: Path) -> list[tuple[int, str]]:
@@ -72,16 +74,17 @@ def test_a_schema_newer_than_the_code_is_refused(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_scripts_split_into_whole_statements(script: str, expected: int) -> None:
-    statements = list(backend.split_statements(script))
+    statements = list(split_statements(script))
     assert len(statements) == expected
     assert all(sqlite3.complete_statement(s) for s in statements)
 
 
 def with_extra(monkeypatch: pytest.MonkeyPatch, script: str) -> None:
     """Make the code believe it ships one more migration than it does."""
-    shipped = backend.migrations()
-    extra = ((len(shipped) + 1, script),)
-    monkeypatch.setattr(backend, "migrations", lambda: shipped + extra)
+    series = {dialect: dialect().migrations() for dialect in (Dialect, PostgresDialect)}
+    for dialect, shipped in series.items():
+        extra = ((len(shipped) + 1, script),)
+        monkeypatch.setattr(dialect, "migrations", lambda self, m=shipped + extra: m)
 
 
 def test_a_new_migration_is_applied_to_an_older_file_and_keeps_its_data(
@@ -134,3 +137,71 @@ def test_migration_3_copies_each_records_route_out_of_its_body(tmp_path: Path) -
     row = db.execute("SELECT via, route FROM transfer_records WHERE id = 'r1'").fetchone()
     db.close()
     assert [json.loads(v) for v in row] == [["Caspian Sea"], ["Amirabad"]]
+
+
+def test_both_databases_ship_the_same_schema_versions() -> None:
+    """Version N means the same tables on both: a migration added to one series needs its
+    twin in the other (store/migrations/ and store/migrations/postgresql/)."""
+    sqlite_versions = [version for version, _ in backend.migrations("sqlite")]
+    postgres_versions = [version for version, _ in backend.migrations("postgresql")]
+    assert sqlite_versions == postgres_versions
+
+
+def postgres_versions(url: str) -> list[int]:
+    with open_store(url) as store:
+        rows = store._run("SELECT version FROM schema_migrations ORDER BY 1")
+        return [row[0] for row in rows]
+
+
+def test_postgres_gets_every_migration_once(postgres_schemas) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_schemas()
+    latest = len(backend.migrations("postgresql"))
+    assert postgres_versions(url) == list(range(1, latest + 1))
+    with open_store(url) as store:
+        store.save(Extraction(Document.make("Tanks were sent by rail.", "t")))
+    assert postgres_versions(url) == list(range(1, latest + 1))
+
+
+def test_postgres_applies_a_new_migration_and_refuses_a_newer_schema(  # type: ignore[no-untyped-def]
+    postgres_schemas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_schemas()
+    document = Document.make("Howitzers arrived by ship in spring.", "h")
+    with open_store(url) as store:
+        store.save(Extraction(document))
+        before = store.schema_version
+    with monkeypatch.context() as patch:
+        with_extra(patch, "CREATE INDEX documents_outlet ON documents (outlet);")
+        with open_store(url) as store:
+            assert store.schema_version == before + 1
+            assert store.document("h") == document
+    with pytest.raises(StoreError, match=f"schema version {before + 1}, newer"):
+        open_store(url)
+
+
+def test_a_failing_postgres_migration_changes_nothing(  # type: ignore[no-untyped-def]
+    postgres_schemas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = postgres_schemas()
+    before = postgres_versions(url)
+    with_extra(
+        monkeypatch, "CREATE TABLE half_done (x int);\nINSERT INTO no_such_table VALUES (1);"
+    )
+    with pytest.raises(StoreError, match=r"migration \d+ .*no_such_table"):
+        open_store(url)
+    monkeypatch.undo()
+    assert postgres_versions(url) == before
+    with open_store(url) as store:
+        assert "half_done" not in store.dialect.tables(store._db)
+
+
+def test_a_postgres_schema_of_another_application_is_refused(postgres_schemas) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    url = postgres_schemas()
+    plain, _, options = url.replace("postgresql+psycopg://", "postgresql://").partition("?")
+    schema = options.rsplit("%3D", 1)[1]
+    with psycopg.connect(plain, autocommit=True) as connection:
+        connection.execute(f"CREATE TABLE {schema}.invoices (id int)")
+    with pytest.raises(StoreError, match="not an armstrace one"):
+        open_store(url)

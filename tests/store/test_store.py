@@ -1,5 +1,6 @@
-"""The SQLite store: round trips of every record field, filters, lookups, idempotent saves,
-rollback, full-text search and opening targets. The texts here are written for these tests."""
+"""The store on SQLite (memory and file) and PostgreSQL: round trips of every record field,
+filters, lookups, idempotent saves, rollback, full-text search and opening targets. The texts
+here are written for these tests."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from armstrace.errors import ArmstraceError, InputError, NotFoundError, StoreError
 from armstrace.records import Claim, Document, Extraction, Quote, Speaker
-from armstrace.store import ClaimFilter, Store, open_store, sqlite_path
+from armstrace.store import ClaimFilter, Store, open_store, parse_target, sqlite_path
 
 TEXT_A = (
     "Iran has shipped several hundred Shahed-136 drones to Russia since August, a White House "
@@ -95,9 +96,12 @@ EXTRACTIONS = (
 )
 
 
-@pytest.fixture(params=["memory", "file"])
+@pytest.fixture(params=["memory", "file", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    target = ":memory:" if request.param == "memory" else tmp_path / "store.db"
+    if request.param == "postgresql":
+        target: str | Path = request.getfixturevalue("postgres_schemas")()
+    else:
+        target = ":memory:" if request.param == "memory" else tmp_path / "store.db"
     with open_store(target) as opened:
         yield opened
 
@@ -371,9 +375,9 @@ def test_file_databases_use_wal_and_foreign_keys(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     with open_store(path) as store:
-        db = store._db  # type: ignore[attr-defined]
-        assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
-        assert db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
+        db = store._db
+        assert db.exec_driver_sql("PRAGMA foreign_keys").fetchone() == (1,)
+        assert db.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
 
 
 def test_two_connections_to_one_file_see_each_others_writes(tmp_path: Path) -> None:
@@ -408,6 +412,42 @@ def test_targets_name_a_sqlite_file(target: str | Path, expected: str) -> None:
     assert sqlite_path(target) == expected
 
 
+@pytest.mark.parametrize(
+    "target, url, location",
+    [
+        ("postgresql://u@localhost/arms", "postgresql+psycopg://u@localhost/arms",
+         "postgresql://u@localhost/arms"),
+        ("postgres://u:secret@db:5433/arms", "postgresql+psycopg://u:secret@db:5433/arms",
+         "postgresql://u:***@db:5433/arms"),
+        ("postgresql+psycopg://localhost/arms?sslmode=disable",
+         "postgresql+psycopg://localhost/arms?sslmode=disable",
+         "postgresql://localhost/arms?sslmode=disable"),
+    ],
+)  # fmt: skip
+def test_postgres_urls_name_a_server_and_hide_the_password(
+    target: str, url: str, location: str
+) -> None:
+    parsed = parse_target(target)
+    assert (parsed.dialect, parsed.url, parsed.location) == ("postgresql", url, location)
+    with pytest.raises(StoreError, match="PostgreSQL database, not a SQLite file"):
+        sqlite_path(target)
+
+
+def test_an_unreachable_postgres_server_is_a_store_error_without_the_password() -> None:
+    with pytest.raises(StoreError, match="cannot connect") as error:
+        open_store("postgresql://armstrace:hunter2@127.0.0.1:9/nowhere")
+    assert "hunter2" not in str(error.value)
+
+
+def test_saving_again_changes_nothing_on_either_database(db_url: str) -> None:
+    with open_store(db_url) as store:
+        assert [store.save(e) for e in EXTRACTIONS] == [True, True, True]
+        before = (store.stats(), store.inputs_version(), store.extraction("A"))
+        assert [store.save(e) for e in EXTRACTIONS] == [False, False, False]
+        assert store.save(Extraction(dataclasses.replace(DOC_A, name="A-again"))) is False
+        assert (store.stats(), store.inputs_version(), store.extraction("A")) == before
+
+
 def test_no_target_means_the_environment_then_the_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -420,9 +460,7 @@ def test_no_target_means_the_environment_then_the_default(
 @pytest.mark.parametrize(
     "target, message",
     [
-        ("postgresql://user@localhost/armstrace", "PostgreSQL support arrives"),
-        ("postgres://localhost/armstrace", "PostgreSQL support arrives"),
-        ("postgresql+psycopg://localhost/armstrace", "PostgreSQL support arrives"),
+        ("postgresql+psycopg2://localhost/armstrace", "through psycopg 3"),
         ("mysql://localhost/armstrace", "unsupported database URL"),
         ("sqlite:relative.db", None),  # no "//": read as a (strange) file name, not a URL
         ("sqlite://host/x.db", "malformed SQLite URL"),

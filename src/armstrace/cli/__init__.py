@@ -4,9 +4,9 @@ imports click.
 Each command parses its options, calls one library function and maps ArmstraceError to its exit
 code with a message that says what to do. Heavy imports (spaCy, the store, FastAPI) happen
 inside the commands, so `armstrace --help` stays fast. One module per group of commands:
-ingest.py (ingest, extract, eval), claims.py (claims, show, docs), demo.py, transfers.py
-(transfers, transfer, actor, import-sipri), export.py, serve.py (serve, report), train.py,
-watch.py (watch), unroca.py (import-unroca, reconcile);
+ingest.py (ingest, extract, eval), batch.py, claims.py (claims, show, docs), demo.py,
+transfers.py (transfers, transfer, actor, import-sipri), export.py, serve.py (serve, report),
+train.py, watch.py (watch), unroca.py (import-unroca, reconcile);
 options.py
 holds the options and printers they share.
 """
@@ -17,7 +17,18 @@ from typing import Any
 
 import click
 
-from armstrace.cli import claims, demo, export, ingest, serve, train, transfers, unroca, watch
+from armstrace.cli import (
+    batch,
+    claims,
+    demo,
+    export,
+    ingest,
+    serve,
+    train,
+    transfers,
+    unroca,
+    watch,
+)
 from armstrace.errors import ArmstraceError
 
 __all__ = ["main"]
@@ -47,6 +58,6 @@ def main() -> None:
     """
 
 
-for _module in (ingest, claims, demo, transfers, export, serve, train, watch, unroca):
+for _module in (ingest, batch, claims, demo, transfers, export, serve, train, watch, unroca):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -21,7 +21,10 @@ from armstrace.records import CATEGORIES, STATUSES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DB_HELP = "SQLite file to use (default: $ARMSTRACE_DB or ./armstrace.db)."
+DB_HELP = (
+    "Database: a SQLite file or a postgresql://user:password@host/db URL (default: "
+    "$ARMSTRACE_DB or ./armstrace.db)."
+)
 
 
 def db_option(func: F) -> F:

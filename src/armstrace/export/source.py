@@ -94,7 +94,9 @@ def iter_records(store: Store, filters: RecordFilter) -> Iterator[TransferRecord
         offset += PAGE_SIZE
 
 
-def _claim_filter(filters: RecordFilter) -> ClaimFilter:
+def claim_filter(filters: RecordFilter) -> ClaimFilter:
+    """The claim filter of a record filter: a claim's own date (else its document's) stands for
+    `since` and `until`, its parties for `actor`."""
     if filters.embargo_only or filters.min_sources is not None:
         raise InputError(
             "--embargo-only and --min-sources apply to transfer records, not claims: "
@@ -103,20 +105,17 @@ def _claim_filter(filters: RecordFilter) -> ClaimFilter:
     return ClaimFilter(
         supplier=filters.supplier,
         recipient=filters.recipient,
+        actor=filters.actor,
         category=filters.category,
         status=filters.status,
         since=filters.since,
+        until=filters.until,
     )
 
 
-def _same(left: str | None, right: str) -> bool:
-    return left is not None and left.casefold() == right.casefold()
-
-
 def iter_claims(store: Store, filters: RecordFilter) -> Iterator[ClaimItem]:
-    """Every matching claim in stored order. The record filters apply to a claim's own date
-    (`since` and `until` both) and its parties (`actor`: either side)."""
-    base = _claim_filter(filters)
+    """Every matching claim in stored order, read PAGE_SIZE at a time (the store filters)."""
+    base = claim_filter(filters)
     documents: Mapping[str, Document] = {
         d.id: d for d in store.documents(limit=None, with_text=False)
     }
@@ -126,12 +125,6 @@ def iter_claims(store: Store, filters: RecordFilter) -> Iterator[ClaimItem]:
         for claim in page:
             document = documents.get(claim.document_id)
             day = claim.claim_date or (document.published if document else None)
-            if filters.actor is not None and not (
-                _same(claim.supplier, filters.actor) or _same(claim.recipient, filters.actor)
-            ):
-                continue
-            if filters.until is not None and (day is None or day > filters.until):
-                continue
             ids = tuple(store.record_ids_for_claim(claim.id))
             yield ClaimItem(claim, document, day, ids)
         if len(page) < PAGE_SIZE:

@@ -471,13 +471,13 @@ def parse_jsonl(source: Source, text: str, warnings: tuple[str, ...]) -> list[Re
         except ValueError as exc:  # e.g. an integer of more digits than Python converts
             results.append(skipped(origin, f"line {number}: unreadable JSON ({exc})", warnings))
             continue
-        results.append(_jsonl_record(record, origin, f"{stem}:{number}", number, warnings))
+        results.append(jsonl_record(record, origin, f"{stem}:{number}", number, warnings))
     if not results:
         results.append(skipped(source.origin, "no JSON lines", warnings))
     return results
 
 
-def _jsonl_record(
+def jsonl_record(
     record: object, origin: str, default_name: str, number: int, warnings: tuple[str, ...]
 ) -> ReadResult:
     if not isinstance(record, dict):

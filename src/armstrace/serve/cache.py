@@ -3,7 +3,7 @@ requests for as long as the database is unchanged.
 
 On 50,000 claims the unfiltered graph takes about half a second to aggregate, and every
 dashboard load asks for it. A view is computed once per parsed query ("Iran" and "IRN" share an
-entry) and per state of the database files, so any ingest, record refresh or SIPRI import, by
+entry) and per state of the database, so any ingest, record refresh or SIPRI import, by
 this server or by another process, makes the next request compute afresh. Concurrent requests
 for the same view wait for one computation instead of running their own.
 """
@@ -11,14 +11,13 @@ for the same view wait for one computation instead of running their own.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from typing import Any
 
-Signature = tuple[tuple[int, int] | None, ...]
+Signature = Hashable
 
 
 def json_body(value: Any) -> bytes:
@@ -27,28 +26,15 @@ def json_body(value: Any) -> bytes:
 
 
 class ViewCache:
-    def __init__(self, path: str, size: int = 128) -> None:
-        self.path = path
+    """`signature` says what state the database is in (armstrace.store.SharedEngine.signature):
+    an entry computed under another signature is computed again."""
+
+    def __init__(self, signature: Callable[[], Signature], size: int = 128) -> None:
+        self.signature = signature
         self.size = size
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[Signature, bytes]] = OrderedDict()
         self._pending: dict[tuple[Hashable, Signature], Future[bytes]] = {}
-
-    def signature(self) -> Signature:
-        """Modification time and size of the database file and of its write-ahead log.
-
-        Reads change neither; every commit changes one of them. An empty log counts as none,
-        since SQLite creates and deletes it as connections open and close.
-        """
-        out: list[tuple[int, int] | None] = []
-        for name in (self.path, self.path + "-wal"):
-            try:
-                status = os.stat(name)
-            except FileNotFoundError:
-                out.append(None)
-                continue
-            out.append((status.st_mtime_ns, status.st_size) if status.st_size else None)
-        return tuple(out)
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> bytes:
         """The JSON body of `key`'s view: cached, or computed (once) by `compute`."""

@@ -14,7 +14,6 @@ from fastapi import Depends, Query, Request
 
 from armstrace.errors import InputError
 from armstrace.records import CATEGORIES, STATUSES
-from armstrace.serve.queries import ClaimQuery
 from armstrace.serve.settings import Database
 from armstrace.store import ClaimFilter
 
@@ -30,7 +29,7 @@ Offset = Annotated[
 ]
 
 # The record filters as record_filter parses them: claim filters, embargo_only, min_sources.
-RecordQuery = tuple[ClaimQuery, bool, int | None]
+RecordQuery = tuple[ClaimFilter, bool, int | None]
 
 
 def get_db(request: Request) -> Database:
@@ -74,20 +73,21 @@ def claim_query(
         date | None, Query(description="Claims dated on or before (YYYY-MM-DD).")
     ] = None,
     document_id: Annotated[str | None, Query(description="Only this document's claims.")] = None,
-) -> ClaimQuery:
+) -> ClaimFilter:
     _check_range(since, until)
-    base = ClaimFilter(
+    return ClaimFilter(
         supplier=resolve(supplier, "supplier"),
         recipient=resolve(recipient, "recipient"),
         category=category or None,
         status=status or None,
         since=since,
         document_id=document_id or None,
+        actor=resolve(actor, "actor"),
+        until=until,
     )
-    return ClaimQuery(base=base, until=until, actor=resolve(actor, "actor"))
 
 
-Claims = Annotated[ClaimQuery, Depends(claim_query)]
+Claims = Annotated[ClaimFilter, Depends(claim_query)]
 
 
 def require_records() -> ModuleType:
@@ -112,16 +112,15 @@ RecordParams = Annotated[RecordQuery, Depends(record_filter)]
 def to_record_filter(records: ModuleType, params: RecordQuery) -> Any:
     """The record engine's RecordFilter for the parsed record filters."""
     query, embargo_only, min_sources = params
-    if query.base.document_id is not None:
+    if query.document_id is not None:
         raise InputError("`document_id` filters claims, not transfer records: use /api/claims")
-    base = query.base
     return records.RecordFilter(
-        supplier=base.supplier,
-        recipient=base.recipient,
+        supplier=query.supplier,
+        recipient=query.recipient,
         actor=query.actor,
-        category=base.category,
-        status=base.status,
-        since=base.since,
+        category=query.category,
+        status=query.status,
+        since=query.since,
         until=query.until,
         embargo_only=embargo_only,
         min_sources=min_sources,

@@ -15,8 +15,7 @@ from fastapi import HTTPException, Request
 
 from armstrace.errors import InputError, StoreError
 from armstrace.serve.cache import ViewCache
-from armstrace.serve.queries import Queries
-from armstrace.store import Store, open_store, sqlite_path
+from armstrace.store import Store, shared_engine
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +46,17 @@ class Settings:
 
 
 class Database:
-    """Where the store lives. Each request opens its own connection: SQLite connections must not
-    cross threads, and FastAPI runs plain endpoints on a thread pool."""
+    """Where the store lives: one shared engine, and a store of its own for each request."""
 
     def __init__(self, target: str) -> None:
-        self.path = sqlite_path(target)
-        if self.path == ":memory:":
-            raise InputError(
-                "the server needs a database file (each request opens it): give --db FILE"
-            )
-        with open_store(self.path) as store:  # create and migrate now: a bad file fails here
+        self.engine = shared_engine(target)  # creates and migrates: a bad target fails here
+        self.location = self.engine.location
+        with self.engine.open() as store:
             _repair_records(store)
-        self.queries = Queries(self.path)
-        self.views = ViewCache(self.path)
+        self.views = ViewCache(self.engine.signature)
 
     def open(self) -> Store:
-        return open_store(self.path)
+        return self.engine.open()
 
 
 def _repair_records(store: Store) -> None:

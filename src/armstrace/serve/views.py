@@ -18,10 +18,10 @@ from armstrace.serve.params import (
     require_records,
     to_record_filter,
 )
-from armstrace.serve.queries import ClaimQuery, RecordEdge, record_edges, record_routes
 from armstrace.serve.serialise import document_dict, iso_date, name_of, page
 from armstrace.serve.settings import Database
 from armstrace.store import ClaimFilter, Store
+from armstrace.store.aggregates import Edge, RecordEdge
 
 GRAPH_RECORD_EDGES = 1500
 MAX_GRAPH_EDGES = 3000
@@ -53,7 +53,7 @@ def map_json(db: Database, params: RecordQuery) -> bytes:
     return db.views.get(("map", params), lambda: map_view(db, params))
 
 
-def timeline_json(db: Database, query: ClaimQuery) -> bytes:
+def timeline_json(db: Database, query: ClaimFilter) -> bytes:
     return db.views.get(("timeline", query), lambda: timeline_view(db, query))
 
 
@@ -83,7 +83,8 @@ def stats_view(db: Database) -> dict[str, Any]:
 
 
 def actors_view(db: Database, limit: int, offset: int) -> dict[str, Any]:
-    counts = db.queries.actor_counts()
+    with db.open() as store:
+        counts = store.actor_counts()
     items = [
         {
             **geo.node(c.code),
@@ -98,7 +99,12 @@ def actors_view(db: Database, limit: int, offset: int) -> dict[str, Any]:
 
 def claims_profile(db: Database, code: str) -> dict[str, Any]:
     """A profile from claims alone, for builds without armstrace.kb.profiles."""
-    edges = db.queries.edges(ClaimQuery(actor=code))
+    with db.open() as store:
+        edges = store.claim_edges(ClaimFilter(actor=code))
+        sides = [
+            ("supplier", store.claim_timeline(ClaimFilter(supplier=code))),
+            ("recipient", store.claim_timeline(ClaimFilter(recipient=code))),
+        ]
     counterparts: dict[str, int] = {}
     categories: dict[str, int] = {}
     for edge in edges:
@@ -106,11 +112,8 @@ def claims_profile(db: Database, code: str) -> dict[str, Any]:
         counterparts[other] = counterparts.get(other, 0) + edge.claims
         categories[edge.category] = categories.get(edge.category, 0) + edge.claims
     timeline: dict[str, dict[str, int]] = {}
-    for side, query in (
-        ("supplier", ClaimQuery(ClaimFilter(supplier=code))),
-        ("recipient", ClaimQuery(ClaimFilter(recipient=code))),
-    ):
-        for month, _status, n in db.queries.timeline(query):
+    for side, timeline_rows in sides:
+        for month, _status, n in timeline_rows:
             if month is not None:
                 bucket = timeline.setdefault(month, {"supplier": 0, "recipient": 0})
                 bucket[side] += n
@@ -132,7 +135,7 @@ def claims_profile(db: Database, code: str) -> dict[str, Any]:
 # --- graph ----------------------------------------------------------------------------------------
 
 
-def _edge_dict(edge: Any) -> dict[str, Any]:
+def _edge_dict(edge: Edge) -> dict[str, Any]:
     from armstrace.kb.embargoes import check_transfer
 
     hits = check_transfer(edge.supplier, edge.recipient, edge.last_date, category=edge.category)
@@ -173,7 +176,8 @@ def _record_graph(db: Database, filters: Any) -> tuple[str, int, list[dict[str, 
     """Edges of transfer records: one per record while they are few enough to draw, else grouped
     by (pair, category), else by pair."""
     levels = (("record", GRAPH_RECORD_EDGES), ("category", MAX_GRAPH_EDGES))
-    level, total, edges = record_edges(db.path, filters, (*levels, ("pair", MAX_GRAPH_EDGES)))
+    with db.open() as store:
+        level, total, edges = store.record_edges(filters, (*levels, ("pair", MAX_GRAPH_EDGES)))
     return level, total, [_record_edge(e) for e in edges]
 
 
@@ -187,7 +191,8 @@ def graph_view(db: Database, params: RecordQuery) -> dict[str, Any]:
         level, total, edges = _record_graph(db, to_record_filter(records, params))
     else:
         basis, level = "claims", "category"
-        edges = [_edge_dict(e) for e in db.queries.edges(query)]
+        with db.open() as store:
+            edges = [_edge_dict(e) for e in store.claim_edges(query)]
         edges = [
             e
             for e in edges
@@ -275,7 +280,8 @@ class _MapBuilder:
 def map_view(db: Database, params: RecordQuery) -> dict[str, Any]:
     builder = _MapBuilder()
     filters = to_record_filter(require_records(), params)
-    total, routes = record_routes(db.path, filters, MAX_MAP_LINES)
+    with db.open() as store:
+        total, routes = store.record_routes(filters, MAX_MAP_LINES)
     for route in routes:
         places = []
         for name in route.route:
@@ -303,10 +309,12 @@ def map_view(db: Database, params: RecordQuery) -> dict[str, Any]:
 # --- timeline and warming -------------------------------------------------------------------------
 
 
-def timeline_view(db: Database, query: ClaimQuery) -> dict[str, Any]:
+def timeline_view(db: Database, query: ClaimFilter) -> dict[str, Any]:
     months: dict[str, dict[str, int]] = {}
     undated: dict[str, int] = {}
-    for month, status, n in db.queries.timeline(query):
+    with db.open() as store:
+        rows = store.claim_timeline(query)
+    for month, status, n in rows:
         bucket = undated if month is None else months.setdefault(month, {})
         bucket[status] = n
     return {

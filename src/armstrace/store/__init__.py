@@ -1,27 +1,29 @@
-"""The store stage: persist extractions and read them back as records.
+"""The store stage: persist extractions and read them back as records, on SQLite or PostgreSQL.
 
-`open_store()` picks a backend from a path or URL and returns a `Store`; only SQLite exists for
-now. The store never extracts or interprets text: it writes what it is given, once per document.
+`open_store()` opens the database that a path or URL names and returns a `Store`, the one class
+that owns every SQL string (armstrace.store.database). The store never extracts or interprets
+text: it writes what it is given, once per document (content ids make every write idempotent).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from types import TracebackType
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Any, Literal
 
 from armstrace.errors import InputError, StoreError
-from armstrace.records import CATEGORIES, STATUSES, Claim, Document, Extraction, Quote
+from armstrace.records import CATEGORIES, STATUSES, Document
+
+if TYPE_CHECKING:
+    from armstrace.store.database import SharedEngine, Store
 
 __all__ = [
     "ALL_CLAIMS",
     "ALL_RECORDS",
     "DEFAULT_DATABASE",
+    "ENV_VARIABLE",
     "ClaimFilter",
     "DeclarationRow",
     "EntryRow",
@@ -31,7 +33,11 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreStats",
+    "Target",
     "open_store",
+    "parse_target",
+    "shared_engine",
+    "sqlite_path",
 ]
 
 DEFAULT_DATABASE = "armstrace.db"
@@ -40,14 +46,16 @@ ENV_VARIABLE = "ARMSTRACE_DB"
 # A URL scheme has at least two characters, so a Windows drive letter ("C:\\...") is a path.
 _URL = re.compile(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.\-]+)://(?P<rest>.*)$", re.DOTALL)
 _POSTGRES_SCHEMES = {"postgres", "postgresql"}
+_POSTGRES_DRIVER = "psycopg"  # psycopg 3, the driver armstrace installs
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimFilter:
     """Which claims to read; every field left as None matches everything.
 
-    `since` keeps claims dated on or after that day, by the claim's own date or else the
-    document's publication date; claims with neither are left out when `since` is set.
+    `actor` matches either side. `since` and `until` keep claims dated on or after, or on or
+    before, that day, by the claim's own date or else the document's publication date; claims
+    with neither are left out when either is set.
     """
 
     supplier: str | None = None
@@ -56,6 +64,8 @@ class ClaimFilter:
     status: str | None = None
     since: date | None = None
     document_id: str | None = None
+    actor: str | None = None
+    until: date | None = None
 
     def __post_init__(self) -> None:
         # Fail on a misspelt value here, with the choices, rather than silently match nothing.
@@ -67,6 +77,8 @@ class ClaimFilter:
             raise InputError(
                 f"unknown status {self.status!r}; choose one of: {', '.join(STATUSES)}"
             )
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise InputError(f"since ({self.since}) is after until ({self.until})")
 
 
 ALL_CLAIMS = ClaimFilter()
@@ -91,11 +103,10 @@ class RecordFilter:
     min_sources: int | None = None
 
     def __post_init__(self) -> None:
-        ClaimFilter(category=self.category, status=self.status)  # the same checks, one message
+        # the same checks, one message
+        ClaimFilter(category=self.category, status=self.status, since=self.since, until=self.until)
         if self.min_sources is not None and not 0 <= self.min_sources <= 2**31:
             raise InputError(f"min_sources must be 0 to 2**31 (got {self.min_sources})")
-        if self.since is not None and self.until is not None and self.since > self.until:
-            raise InputError(f"since ({self.since}) is after until ({self.until})")
 
 
 ALL_RECORDS = RecordFilter()
@@ -183,163 +194,98 @@ class StoreStats:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-class Store(Protocol):
-    """What every storage backend offers; `open_store` returns one."""
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A database that a path or URL names: its dialect, the SQLAlchemy URL to open it with,
+    and `location`, how messages name it (a path, or the URL without its password)."""
 
+    dialect: Literal["sqlite", "postgresql"]
+    url: str
     location: str
+    path: str | None = None  # the SQLite file, or ":memory:"
 
     @property
-    def schema_version(self) -> int: ...
-
-    def save(self, extraction: Extraction, *, replace: bool = False) -> bool: ...
-
-    def has_document(self, document_id: str) -> bool: ...
-
-    def document(self, id_or_name: str) -> Document: ...
-
-    def documents(
-        self, limit: int | None = None, offset: int = 0, *, with_text: bool = True
-    ) -> list[Document]: ...
-
-    def count_documents(self) -> int: ...
-
-    def claims(
-        self, filters: ClaimFilter = ALL_CLAIMS, limit: int | None = None, offset: int = 0
-    ) -> list[Claim]: ...
-
-    def count_claims(self, filters: ClaimFilter = ALL_CLAIMS) -> int: ...
-
-    def claim(self, claim_id: str) -> Claim: ...
-
-    def quotes(self, document_id: str) -> list[Quote]: ...
-
-    def notes(self, document_id: str) -> list[str]: ...
-
-    def extraction(self, document_id: str) -> Extraction: ...
-
-    def search(self, query: str, limit: int = 20) -> list[SearchHit]: ...
-
-    def stats(self) -> StoreStats: ...
-
-    # transfer records, SIPRI deals and document signatures (schema version 2)
-
-    def replace_records(
-        self, rows: Sequence[RecordRow], *, built_from: int | None = None
-    ) -> bool: ...
-
-    # whether the records are current, and the snapshots and lock to rebuild them (version 4)
-
-    def inputs_version(self) -> int: ...
-
-    def records_stale(self) -> bool: ...
-
-    def reading(self) -> AbstractContextManager[None]: ...
-
-    def write_lock(self) -> AbstractContextManager[None]: ...
-
-    def record_bodies(
-        self, filters: RecordFilter = ALL_RECORDS, limit: int | None = None, offset: int = 0
-    ) -> list[str]: ...
-
-    def count_records(self, filters: RecordFilter = ALL_RECORDS) -> int: ...
-
-    def record_body(self, id_or_prefix: str) -> str: ...
-
-    def record_ids_for_claim(self, claim_id: str) -> list[str]: ...
-
-    def replace_sipri_deals(
-        self, rows: Sequence[tuple[str, str | None, str | None, str]]
-    ) -> int: ...
-
-    def sipri_deal_bodies(self) -> list[str]: ...
-
-    def signatures(self, document_ids: Sequence[str]) -> dict[str, str]: ...
-
-    def save_signatures(self, signatures: Mapping[str, str]) -> None: ...
-
-    # armstrace watch and UNROCA declarations (version 6)
-
-    def feed_states(self) -> dict[str, str]: ...
-
-    def save_feed_state(self, row: FeedRow) -> None: ...
-
-    def seen_entries(self, keys: Sequence[str], urls: Sequence[str]) -> set[str]: ...
-
-    def save_entries(self, rows: Sequence[EntryRow]) -> None: ...
-
-    def entry_documents(self, limit: int = 1000) -> list[str]: ...
-
-    def record_snapshots(self) -> dict[str, str]: ...
-
-    def commit_alerts(
-        self,
-        alerts: Sequence[tuple[str, str]],
-        channels: Sequence[str],
-        snapshots: Mapping[str, str],
-    ) -> int: ...
-
-    def pending_alerts(self, channel: str) -> list[tuple[str, str]]: ...
-
-    def mark_delivery(self, alert_id: str, channel: str, error: str | None) -> None: ...
-
-    def alert_bodies(self, limit: int = 100) -> list[str]: ...
-
-    def save_declarations(self, rows: Sequence[DeclarationRow]) -> int: ...
-
-    def declaration_bodies(
-        self, exporter: str | None = None, importer: str | None = None
-    ) -> list[str]: ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None: ...
+    def is_memory(self) -> bool:
+        return self.path == ":memory:"
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at a path or URL.
-
-    `target` may be a file path, ":memory:", or a URL: `sqlite:///relative.db`,
-    `sqlite:////absolute/path.db`, `sqlite://` (in memory). None means `$ARMSTRACE_DB`, or else
-    ./armstrace.db.
-    """
-    from armstrace.store.sqlite import SQLiteStore
-
-    return SQLiteStore(sqlite_path(target))
-
-
-def sqlite_path(target: str | os.PathLike[str] | None) -> str:
-    """The SQLite file (or ":memory:") that a target names; StoreError for any other backend."""
+def parse_target(target: str | os.PathLike[str] | None = None) -> Target:
+    """The database a target names: a SQLite file path, ":memory:", `sqlite:///relative.db`,
+    `sqlite:////absolute/path.db`, `sqlite://` (in memory), or `postgresql://user@host/db`
+    (also `postgres://` and `postgresql+psycopg://`). None means `$ARMSTRACE_DB`, or else
+    ./armstrace.db. StoreError for any other scheme."""
     if target is None:
         target = os.environ.get(ENV_VARIABLE) or DEFAULT_DATABASE
     text = os.fspath(target)
     match = _URL.match(text)
     if match is None:
-        return text
-    scheme = match["scheme"].lower().split("+", 1)[0]
+        return _sqlite_target(text)
+    scheme, _, driver = match["scheme"].lower().partition("+")
     if scheme in _POSTGRES_SCHEMES:
+        if driver not in ("", _POSTGRES_DRIVER):
+            raise StoreError(
+                f"armstrace talks to PostgreSQL through psycopg 3: write postgresql://... or "
+                f"postgresql+psycopg://..., not {match['scheme']}://"
+            )
+        return _postgres_target(match["rest"])
+    if scheme != "sqlite" or driver:
         raise StoreError(
-            "PostgreSQL support arrives with the scale-out backend; for now give a SQLite file "
-            "path or a sqlite:/// URL"
-        )
-    if scheme != "sqlite":
-        raise StoreError(
-            f"unsupported database URL scheme {match['scheme']!r}: give a file path or a "
-            "sqlite:/// URL"
+            f"unsupported database URL scheme {match['scheme']!r}: give a file path, a "
+            "sqlite:/// URL or a postgresql:// URL"
         )
     # SQLAlchemy's convention: sqlite:// is memory, sqlite:///x.db relative, sqlite:////x absolute.
     rest = match["rest"]
     if rest in ("", "/"):
-        return ":memory:"
+        return _sqlite_target(":memory:")
     if not rest.startswith("/"):
         raise StoreError(
             f"malformed SQLite URL {text!r}: write sqlite:///relative/path.db or "
             "sqlite:////absolute/path.db"
         )
-    return rest[1:]
+    return _sqlite_target(rest[1:])
+
+
+def _sqlite_target(path: str) -> Target:
+    # The engine is built from `path` itself (URL.create), so no character of it needs quoting.
+    return Target("sqlite", "sqlite://" if path == ":memory:" else f"sqlite:///{path}", path, path)
+
+
+def _postgres_target(rest: str) -> Target:
+    url = f"postgresql+{_POSTGRES_DRIVER}://{rest}"
+    credentials, at, host = rest.rpartition("@")
+    if at and ":" in credentials:  # never print a password
+        credentials = credentials.split(":", 1)[0] + ":***"
+    location = f"postgresql://{credentials}{at}{host}"
+    return Target("postgresql", url, location)
+
+
+def sqlite_path(target: str | os.PathLike[str] | None) -> str:
+    """The SQLite file (or ":memory:") that a target names; StoreError for a PostgreSQL URL."""
+    parsed = parse_target(target)
+    if parsed.path is None:
+        raise StoreError(f"{parsed.location} is a PostgreSQL database, not a SQLite file")
+    return parsed.path
+
+
+def open_store(target: str | os.PathLike[str] | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at a path or URL (see parse_target)."""
+    from armstrace.store.database import Store
+
+    return Store.open(parse_target(target))
+
+
+def shared_engine(target: str | os.PathLike[str] | None = None) -> SharedEngine:
+    """One engine from which many stores are opened, for a server (see SharedEngine)."""
+    from armstrace.store.database import SharedEngine
+
+    return SharedEngine(parse_target(target))
+
+
+def __getattr__(name: str) -> Any:
+    # `Store` lives with the SQL in armstrace.store.database; importing it loads SQLAlchemy, which
+    # `import armstrace.store` (for the filters) should not.
+    if name == "Store":
+        from armstrace.store.database import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,14 +1,15 @@
-"""SQLite tables of `armstrace watch` and of UNROCA declarations (schema version 6): feed
-state, entries seen, record snapshots, alerts and their deliveries, declared transfers. A mixin
-of SQLiteStore; like kb_tables it stores JSON bodies that other packages build and read.
+"""Tables of `armstrace watch` and of UNROCA declarations (schema version 6): feed state,
+entries seen, record snapshots, alerts and their deliveries, declared transfers. A mixin of
+armstrace.store.database.Store, on both databases; like kb_tables it stores JSON bodies that
+other packages build and read.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from typing import Any
 
 from armstrace.store import DeclarationRow, EntryRow, FeedRow
 from armstrace.store.kb_tables import _chunks
@@ -19,9 +20,7 @@ def _now() -> str:
 
 
 class WatchTables:
-    """Feed, entry, alert and declaration methods; SQLiteStore supplies `_db` and helpers."""
-
-    _db: sqlite3.Connection
+    """Feed, entry, alert and declaration methods; Store supplies the connection and helpers."""
 
     def _errors(self, action: str) -> AbstractContextManager[None]:
         raise NotImplementedError
@@ -29,21 +28,37 @@ class WatchTables:
     def _transaction(self, action: str) -> AbstractContextManager[None]:
         raise NotImplementedError
 
+    def _run(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        raise NotImplementedError
+
+    def _many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def _one(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        raise NotImplementedError
+
     # --- feeds and their entries -----------------------------------------------------------
 
     def feed_states(self) -> dict[str, str]:
         """Every watched feed's state body, by URL."""
         with self._errors("read feed state"):
-            rows = self._db.execute("SELECT url, body FROM feed_state ORDER BY url")
+            rows = self._run("SELECT url, body FROM feed_state ORDER BY url")
             return {row[0]: row[1] for row in rows}
 
     def save_feed_state(self, row: FeedRow) -> None:
         with self._transaction("store feed state"):
-            self._db.execute(
-                "INSERT OR REPLACE INTO feed_state (url, status, failures, last_success,"
-                " next_attempt, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (row.url, row.status, row.failures, row.last_success, row.next_attempt, row.body),
-            )
+            self._run(
+                "INSERT INTO feed_state (url, status, failures, last_success, next_attempt, body)"
+                " VALUES (:url, :status, :failures, :last_success, :next_attempt, :body)"
+                " ON CONFLICT (url) DO UPDATE SET status = excluded.status,"
+                " failures = excluded.failures, last_success = excluded.last_success,"
+                " next_attempt = excluded.next_attempt, body = excluded.body",
+                {
+                    "url": row.url, "status": row.status, "failures": row.failures,
+                    "last_success": row.last_success, "next_attempt": row.next_attempt,
+                    "body": row.body,
+                },
+            )  # fmt: skip
 
     def seen_entries(self, keys: Sequence[str], urls: Sequence[str]) -> set[str]:
         """Which of the entry keys and canonical URLs given are already known."""
@@ -51,33 +66,41 @@ class WatchTables:
         with self._errors("look up feed entries"):
             for column, values in (("key", keys), ("url", urls)):
                 for chunk in _chunks(list(values)):
-                    marks = ", ".join("?" * len(chunk))
-                    rows = self._db.execute(
+                    marks = ", ".join(f":k{n}" for n in range(len(chunk)))
+                    rows = self._run(
                         f"SELECT {column} FROM feed_entries WHERE {column} IN ({marks})",
-                        list(chunk),
+                        {f"k{n}": value for n, value in enumerate(chunk)},
                     )
                     found.update(row[0] for row in rows)
         return found
 
     def save_entries(self, rows: Sequence[EntryRow]) -> None:
         with self._transaction("store feed entries"):
-            self._db.executemany(
-                "INSERT OR REPLACE INTO feed_entries (key, url, feed_url, document_id, feed_date,"
-                " page_date, status, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self._many(
+                "INSERT INTO feed_entries (key, url, feed_url, document_id, feed_date,"
+                " page_date, status, seen_at) VALUES (:key, :url, :feed_url, :document_id,"
+                " :feed_date, :page_date, :status, :seen_at) ON CONFLICT (key) DO UPDATE SET"
+                " url = excluded.url, feed_url = excluded.feed_url,"
+                " document_id = excluded.document_id, feed_date = excluded.feed_date,"
+                " page_date = excluded.page_date, status = excluded.status,"
+                " seen_at = excluded.seen_at",
                 [
-                    (r.key, r.url, r.feed_url, r.document_id, r.feed_date, r.page_date,
-                     r.status, _now())
-                    for r in rows
+                    {
+                        "key": r.key, "url": r.url, "feed_url": r.feed_url,
+                        "document_id": r.document_id, "feed_date": r.feed_date,
+                        "page_date": r.page_date, "status": r.status, "seen_at": _now(),
+                    }
+                    for r in dict((r.key, r) for r in rows).values()
                 ],
             )  # fmt: skip
 
     def entry_documents(self, limit: int = 1000) -> list[str]:
         """Documents stored from feed entries, the latest first (for near-duplicate checks)."""
         with self._errors("read feed entries"):
-            rows = self._db.execute(
+            rows = self._run(
                 "SELECT document_id FROM feed_entries WHERE document_id IS NOT NULL"
-                " GROUP BY document_id ORDER BY max(seen_at) DESC LIMIT ?",
-                (limit,),
+                " GROUP BY document_id ORDER BY max(seen_at) DESC, document_id LIMIT :limit",
+                {"limit": limit},
             )
             return [row[0] for row in rows]
 
@@ -85,7 +108,7 @@ class WatchTables:
 
     def record_snapshots(self) -> dict[str, str]:
         with self._errors("read record snapshots"):
-            rows = self._db.execute("SELECT record_id, body FROM record_snapshots")
+            rows = self._run("SELECT record_id, body FROM record_snapshots")
             return {row[0]: row[1] for row in rows}
 
     def commit_alerts(
@@ -100,47 +123,54 @@ class WatchTables:
         new = 0
         with self._transaction("store alerts"):
             for alert_id, body in alerts:
-                cursor = self._db.execute(
-                    "INSERT OR IGNORE INTO alerts (id, created_at, body) VALUES (?, ?, ?)",
-                    (alert_id, _now(), body),
-                )
-                if cursor.rowcount:
+                inserted = self._run(
+                    "INSERT INTO alerts (id, created_at, body) VALUES (:id, :at, :body)"
+                    " ON CONFLICT (id) DO NOTHING RETURNING id",
+                    {"id": alert_id, "at": _now(), "body": body},
+                ).first()
+                if inserted is not None:
                     new += 1
-                    self._db.executemany(
-                        "INSERT OR IGNORE INTO alert_deliveries (alert_id, channel) VALUES (?, ?)",
-                        [(alert_id, channel) for channel in channels],
+                    self._many(
+                        "INSERT INTO alert_deliveries (alert_id, channel) VALUES (:id, :channel)"
+                        " ON CONFLICT DO NOTHING",
+                        [{"id": alert_id, "channel": channel} for channel in channels],
                     )
-            self._db.execute("DELETE FROM record_snapshots")
-            self._db.executemany(
-                "INSERT INTO record_snapshots (record_id, body) VALUES (?, ?)",
-                list(snapshots.items()),
+            self._run("DELETE FROM record_snapshots")
+            self._many(
+                "INSERT INTO record_snapshots (record_id, body) VALUES (:id, :body)",
+                [{"id": key, "body": value} for key, value in snapshots.items()],
             )
         return new
 
     def pending_alerts(self, channel: str) -> list[tuple[str, str]]:
         """(id, body) of the alerts not yet delivered to `channel`, oldest first."""
         with self._errors("read pending alerts"):
-            rows = self._db.execute(
+            rows = self._run(
                 "SELECT a.id, a.body FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id"
-                " WHERE d.channel = ? AND d.delivered_at IS NULL ORDER BY a.created_at, a.id",
-                (channel,),
+                " WHERE d.channel = :channel AND d.delivered_at IS NULL"
+                " ORDER BY a.created_at, a.id",
+                {"channel": channel},
             )
             return [(row[0], row[1]) for row in rows]
 
     def mark_delivery(self, alert_id: str, channel: str, error: str | None) -> None:
         """Record one try to deliver an alert: delivered when `error` is None."""
         with self._transaction("record an alert delivery"):
-            self._db.execute(
+            self._run(
                 "UPDATE alert_deliveries SET attempts = attempts + 1,"
-                " delivered_at = CASE WHEN ? IS NULL THEN ? ELSE delivered_at END,"
-                " last_error = ? WHERE alert_id = ? AND channel = ?",
-                (error, _now(), error, alert_id, channel),
-            )
+                " delivered_at = CASE WHEN :delivered THEN :at ELSE delivered_at END,"
+                " last_error = :error WHERE alert_id = :id AND channel = :channel",
+                {
+                    "delivered": error is None, "at": _now(), "error": error, "id": alert_id,
+                    "channel": channel,
+                },
+            )  # fmt: skip
 
     def alert_bodies(self, limit: int = 100) -> list[str]:
         with self._errors("read alerts"):
-            rows = self._db.execute(
-                "SELECT body FROM alerts ORDER BY created_at DESC, id LIMIT ?", (limit,)
+            rows = self._run(
+                "SELECT body FROM alerts ORDER BY created_at DESC, id LIMIT :limit",
+                {"limit": limit},
             )
             return [row[0] for row in rows]
 
@@ -149,28 +179,37 @@ class WatchTables:
     def save_declarations(self, rows: Sequence[DeclarationRow]) -> int:
         """Upsert declarations (a report imported again replaces its own lines)."""
         with self._transaction("store declared transfers"):
-            self._db.executemany(
-                "INSERT OR REPLACE INTO declared_transfers (id, exporter, importer, year,"
-                " category, reporter, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self._many(
+                "INSERT INTO declared_transfers (id, exporter, importer, year, category,"
+                " reporter, body) VALUES (:id, :exporter, :importer, :year, :category,"
+                " :reporter, :body) ON CONFLICT (id) DO UPDATE SET exporter = excluded.exporter,"
+                " importer = excluded.importer, year = excluded.year,"
+                " category = excluded.category, reporter = excluded.reporter,"
+                " body = excluded.body",
                 [
-                    (r.id, r.exporter, r.importer, r.year, r.category, r.reporter, r.body)
+                    {
+                        "id": r.id, "exporter": r.exporter, "importer": r.importer,
+                        "year": r.year, "category": r.category, "reporter": r.reporter,
+                        "body": r.body,
+                    }
                     for r in rows
                 ],
-            )
-            return int(self._db.execute("SELECT count(*) FROM declared_transfers").fetchone()[0])
+            )  # fmt: skip
+            return int(self._one("SELECT count(*) FROM declared_transfers"))
 
     def declaration_bodies(
         self, exporter: str | None = None, importer: str | None = None
     ) -> list[str]:
         """Declaration bodies, all or those of one exporter and/or importer."""
-        where, params = [], []
+        where: list[str] = []
+        params: dict[str, Any] = {}
         for column, value in (("exporter", exporter), ("importer", importer)):
             if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+                where.append(f"{column} = :{column}")
+                params[column] = value
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         with self._errors("read declared transfers"):
-            rows = self._db.execute(
+            rows = self._run(
                 f"SELECT body FROM declared_transfers{clause} ORDER BY year, id", params
             )
             return [row[0] for row in rows]

@@ -19,8 +19,8 @@ router = APIRouter()
 def list_claims(
     db: Db, query: Claims, limit: Limit = DEFAULT_LIMIT, offset: Offset = 0
 ) -> dict[str, Any]:
-    total, ids = db.queries.claim_ids(query, limit, offset)
     with db.open() as store:
+        total, ids = store.claim_ids(query, limit, offset)
         items = [claim_dict(store.claim(claim_id)) for claim_id in ids]
     return page(total, limit, offset, items)
 

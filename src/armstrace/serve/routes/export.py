@@ -44,11 +44,11 @@ def export(
         if format == "csv":
             yield ",".join(EXPORT_FIELDS) + "\r\n"
         while True:
-            _, ids = db.queries.claim_ids(query, EXPORT_PAGE, offset)
+            with db.open() as store:
+                _, ids = store.claim_ids(query, EXPORT_PAGE, offset)
+                claims = [store.claim(claim_id) for claim_id in ids]
             if not ids:
                 return
-            with db.open() as store:
-                claims = [store.claim(claim_id) for claim_id in ids]
             out = io.StringIO()
             if format == "csv":
                 writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")

@@ -1,5 +1,6 @@
-"""POST /api/ingest, the API's only write: extract the posted documents, store them, refresh the
-transfer records and clear the view cache. It needs the bearer token (`require_write`).
+"""POST /api/ingest, the API's only write: extract and store the posted documents with the
+CLI's own ingest (armstrace.jobs.ingest_documents), which refreshes the transfer records, then
+clear the view cache. It needs the bearer token (`require_write`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from pydantic import BaseModel, Field
 
 from armstrace.errors import InputError
 from armstrace.records import Document
-from armstrace.serve.params import Db, require_records
+from armstrace.serve.params import Db
 from armstrace.serve.settings import require_write
-from armstrace.store import Store
 
 MAX_INGEST_DOCUMENTS = 100
 MAX_INGEST_CHARS = 2_000_000
@@ -47,19 +47,16 @@ class IngestRequest(BaseModel):
 )
 def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
     """Runs in FastAPI's threadpool (a plain `def`), so extraction does not block the server."""
-    from armstrace.jobs import IngestReport, extract_stream, store_extractions
+    from armstrace.jobs import IngestReport, ingest_documents
 
     report = IngestReport()
     ids: dict[str, str] = {}  # origin -> document id, for every input that made a document
-    with db.open() as store:
-        pending = list(_new_documents(body.documents, store, report, ids))
-        with _EXTRACTION_LOCK:
-            extracted = list(extract_stream(pending, report))
-        store_extractions(extracted, store, report)
-        require_records().refresh_if_stale(store)
+    items = list(_documents(body.documents, report, ids))
+    with db.open() as store, _EXTRACTION_LOCK:
+        ingest_documents(items, store, report)
     if report.stored:
         db.views.clear()  # the file signature would tell too; this server knows for sure
-    items = [
+    results = [
         {
             "index": int(o.origin.rsplit(":", 1)[1]),
             "status": o.status,
@@ -71,19 +68,19 @@ def ingest(body: IngestRequest, db: Db) -> dict[str, Any]:
         }
         for o in report.outcomes
     ]
-    items.sort(key=lambda item: int(str(item["index"])))
-    return {"stored": report.stored, "claims": report.claims, "items": items}
+    results.sort(key=lambda item: int(str(item["index"])))
+    return {"stored": report.stored, "claims": report.claims, "items": results}
 
 
-def _new_documents(
-    documents: list[IngestDocument], store: Store, report: Any, ids: dict[str, str]
+def _documents(
+    documents: list[IngestDocument], report: Any, ids: dict[str, str]
 ) -> Iterator[tuple[Document, tuple[str, ...], str]]:
-    """Checked documents not yet stored; the rest are recorded in the report."""
+    """The posted documents, cleaned and checked like the readers' (the rest are recorded in
+    the report); ingest_documents decides what is a duplicate or already stored."""
     from armstrace.ingest.readers import Meta, build, check_not_binary, clean_text, plain_field
     from armstrace.jobs import Outcome
     from armstrace.records import content_id, normalise_text
 
-    seen: dict[str, str] = {}
     for index, item in enumerate(documents):
         origin = f"api:{index}"
         text, cleaning = clean_text(item.text)
@@ -105,12 +102,4 @@ def _new_documents(
             report.outcomes.append(Outcome(origin, "skipped", result.reason, name))
             continue
         ids[origin] = document.id
-        if document.id in seen:
-            report.outcomes.append(
-                Outcome(origin, "duplicate", f"same text as {seen[document.id]}", name)
-            )
-        elif store.has_document(document.id):
-            report.outcomes.append(Outcome(origin, "unchanged", "already stored", name))
-        else:
-            seen[document.id] = name
-            yield document, result.warnings, origin
+        yield document, result.warnings, origin

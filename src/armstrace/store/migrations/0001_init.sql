@@ -1,5 +1,5 @@
 -- armstrace schema, version 1: documents, their claims, quotes and notes, and full-text search.
--- Applied by armstrace.store.sqlite inside one transaction; the runner records the version.
+-- Applied by armstrace.store.database inside one transaction; the runner records the version.
 -- Dates are ISO 8601 text; list-valued columns are JSON arrays (json.dumps, sort_keys=True).
 
 CREATE TABLE schema_migrations (
