@@ -115,7 +115,7 @@ def calls(totals: dict[str, int]) -> list[str]:
     return out
 
 
-def run(path: Path, repeat: int) -> list[tuple[str, int, float, float, float]]:
+def run(path: str | Path, repeat: int) -> list[tuple[str, int, float, float, float]]:
     """(call, status, uncached ms, median ms, max ms) of each call. The uncached time is the
     first call with the view cache emptied (as after an ingest); the others are timed after it,
     as every later dashboard load is."""

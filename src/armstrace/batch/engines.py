@@ -50,6 +50,10 @@ def run_spark(
             "--engine spark needs pyspark: pip install 'armstrace[spark]' (and Java 17 or newer)"
         ) from exc
     started = time.perf_counter()
+    # Spark's Python workers must be this interpreter (where armstrace is installed); local
+    # mode reads the variables, a cluster needs armstrace installed on every executor.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(master)
         .appName("armstrace batch")

@@ -185,6 +185,9 @@ def read_warc(split: Split) -> Iterator[ReadResult]:
     path = split.paths[0]
     gzipped = path.lower().endswith(".gz")
     offset: int | None = 0
+    index = 0  # records are named by their number in the file: path#n
+    tried: set[int] = set()
+    recovering = False  # a failure seen and no good record since: report it once
     with open(path, "rb") as data:
         while offset is not None:
             start = offset
@@ -193,21 +196,35 @@ def read_warc(split: Split) -> Iterator[ReadResult]:
             position = start
             try:
                 for record in iterator:
-                    position = start + iterator.get_record_offset()
-                    origin = f"{path}@{position}"
+                    index += 1
+                    origin = f"{path}#{index}"
                     try:
                         result = _warc_document(record, origin)
                     except Exception as exc:
-                        reason = f"broken WARC record ({type(exc).__name__}: {exc})"
-                        result = skipped(origin, reason)
+                        result = skipped(origin, f"broken WARC record ({_brief(exc)})")
+                    # only now: warcio reads the record to its end to know where it began
+                    position = start + iterator.get_record_offset()
+                    recovering = False
                     if result is not None:
                         yield result
                 return
             except Exception as exc:  # the archive itself is broken here: skip to the next record
-                yield skipped(
-                    f"{path}@{position}", f"broken WARC record ({type(exc).__name__}: {exc})"
-                )
+                if not recovering:
+                    index += 1
+                    reason = f"broken WARC record, skipped to the next one ({_brief(exc)})"
+                    yield skipped(f"{path}#{index}", reason)
+                recovering = True
                 offset = _resync(data, position, gzipped)
+                while offset is not None and offset in tried:  # never retry the same start
+                    offset = _resync(data, offset, gzipped)
+                if offset is not None:
+                    tried.add(offset)
+
+
+def _brief(exc: Exception) -> str:
+    """An exception in one line of at most 200 characters (warcio quotes the bad bytes)."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 READERS = {
