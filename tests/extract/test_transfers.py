@@ -445,7 +445,7 @@ def test_no_transfer(text: str) -> None:
             "France will send SCALP missiles to Ukraine, joining Britain in giving Kyiv such"
             " weapons.",
             ("FRA", "UKR", "missile"),
-            "planned",
+            "agreed",  # a stated future transfer is a commitment
         ),
         # a mention that only looks ahead gives way to a later report of the transfer done
         (

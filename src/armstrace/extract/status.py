@@ -177,7 +177,9 @@ def _stage(trigger: Token, governing: list[Token], stage: str, sent: Span) -> tu
         if trigger.tag_ == "VBG" and any(c.lemma_ == "be" for c in trigger.children):
             return "ongoing", "progressive"
         if any(c.lower_ in ("will", "'ll", "shall") for c in trigger.children):
-            return "planned", "will"
+            # "Norway will transfer six F-16s": a government's stated future transfer is a
+            # commitment (claims.md: committed is agreed); plans and hopes have their own cues.
+            return "agreed", "will"
     return stage, trigger.lemma_.lower()
 
 
