@@ -732,3 +732,20 @@ def test_we_is_the_government_that_speaks() -> None:
     # (the makers of the systems still supply them, by the discourse rules)
     found = _claims_at(text, "https://news.example.com/a/1")
     assert not any("speaker" in rule for rule in found.values())
+
+
+def test_the_lead_denies_only_for_the_party_that_denies() -> None:
+    text = (
+        "Beijing on Monday dismissed reports that Chinese firms had sold drone engines to Russia. "
+        "Iran delivered Fath-360 ballistic missiles to Russia last year, officials said."
+    )
+    found = statuses(text)
+    assert found[("CHN", "RUS", "engine")] == "denied"
+    assert found[("IRN", "RUS", "missile")] == "delivered"
+
+
+def test_intelligence_framing_is_an_allegation() -> None:
+    text = (
+        "South Korea's spy agency assesses that Russia has given North Korea air defence missiles."
+    )
+    assert statuses(text)[("RUS", "PRK", "air_defence")] == "alleged"

@@ -199,23 +199,50 @@ def reports_done(decision: StatusDecision, trigger: Token) -> bool:
 
 
 def lead_denials(doc: Doc, document: Document) -> set[str]:
-    """Actor codes whose side denies in the document's title or first sentences."""
-    from armstrace.extract.actors import find_actors
-
+    """Codes of the parties that deny in the document's title or first sentences: the subject
+    of a denial verb ("Pyongyang dismissed the reports"), else the parties named before the
+    denial word ("Iran calls drone reports baseless")."""
     c = cues()
-    texts = [document.title or ""]
+    denied: set[str] = set()
+    denied.update(_deniers_in_text(document.title or "", c))
     for i, sent in enumerate(doc.sents):
         if i >= LEAD_SENTENCES:
             break
-        texts.append(sent.text)
-    denied: set[str] = set()
-    for text in texts:
-        lower = text.lower()
-        words = set(re.findall(r"[a-z']+", lower))
-        stems = {w for w in words if any(w.startswith(d[:5]) for d in c.denial_lemmas)}
-        if stems or any(p in lower for p in c.denial_phrases):
-            denied.update(m.code for m in find_actors(text))
+        denied.update(_deniers_in_sentence(sent, c))
     return denied
+
+
+def _denial_at(text: str, c: StatusCues) -> int | None:
+    lower = text.lower()
+    hits = [m.start() for m in re.finditer(r"[a-z']+", lower) if _is_denial(m.group(), c)]
+    hits += [i for p in c.denial_phrases if (i := lower.find(p)) >= 0]
+    return min(hits) if hits else None
+
+
+def _is_denial(word: str, c: StatusCues) -> bool:
+    return any(word.startswith(d[:5]) for d in c.denial_lemmas if len(word) >= len(d) - 1)
+
+
+def _deniers_in_text(text: str, c: StatusCues) -> set[str]:
+    from armstrace.extract.actors import find_actors
+
+    at = _denial_at(text, c)
+    if at is None:
+        return set()
+    return {m.code for m in find_actors(text) if m.start < at}
+
+
+def _deniers_in_sentence(sent: Span, c: StatusCues) -> set[str]:
+    from armstrace.extract.actors import find_actors
+
+    for token in sent:
+        if lemma_of(token) in c.denial_lemmas and token.pos_ == "VERB":
+            subjects = [t for t in token.children if t.dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                phrase = subjects[0]
+                span = sent.doc[phrase.left_edge.i : phrase.right_edge.i + 1]
+                return {m.code for m in find_actors(span.text)}
+    return _deniers_in_text(sent.text, c)
 
 
 def claim_status(

@@ -4,7 +4,7 @@ It decides roles only: status, attribution and grouping come later."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -324,6 +324,7 @@ def _supply(frame: VerbFrame) -> Roles:
         ),
         ("nested", lambda: nested_recipients(frame.theme_roots, index, exclude=suppliers)),
         ("asker", asker),
+        ("fused", lambda: _fused_dative(frame, suppliers)),
     )
     if frame.passive and not suppliers:
         # "its ammunition had been exported to Ukraine": the items' owner sent them.
@@ -332,6 +333,33 @@ def _supply(frame: VerbFrame) -> Roles:
             ("owner", lambda: [m for m in possessors(frame.heads, index) if m not in recipients]),
         )
     return Roles(suppliers, recipients, supplier_step, recipient_step)
+
+
+DITRANSITIVE = frozenset(
+    {"give", "send", "provide", "sell", "supply", "hand", "ship", "offer", "lend", "deliver"}
+    | {"promise", "pledge", "transfer", "gift", "loan", "lease"}
+)
+NAME_FORMS = frozenset({"name", "short", "capital", "seat"})
+
+
+def _fused_dative(frame: VerbFrame, suppliers: Sequence[ActorMention]) -> list[ActorMention]:
+    """ "Russia has given North Korea surface-to-air missiles": the parser can read the first
+    object as a compound of the second; a country's name (not a demonym, not "US-made") that
+    opens the object of a verb of giving is its recipient."""
+    if frame.verb.lemma_.lower() not in DITRANSITIVE or frame.passive:
+        return []
+    index = frame.index
+    for obj in frame.objects:
+        first = obj.left_edge
+        actor = index.actor_at.get(first.i)
+        if actor is None or actor.form not in NAME_FORMS or actor.possessive:
+            continue
+        after = index.doc[first.i : obj.i + 1]
+        rest = [t for t in after if index.actor_at.get(t.i) is not actor]
+        opens_item = rest and rest[0].text not in ("-", "'s", "\u2019s")
+        if opens_item and rest[0].i in index.item_at and actor not in suppliers:
+            return [actor]
+    return []
 
 
 @role_rule("verb", "acquire")
